@@ -1,0 +1,2 @@
+/** Pricing service: exact prices with tiers and promotions, binding quotes, the price change stream. */
+package meridian.pricing;

@@ -1,0 +1,98 @@
+package meridian.conventions.health;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+
+import org.jboss.logging.Logger;
+
+import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
+import io.grpc.BindableService;
+import io.quarkus.grpc.runtime.health.GrpcHealthStorage;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.health.SmallRyeHealth;
+import io.smallrye.health.SmallRyeHealthReporter;
+
+/**
+ * Keeps the standard grpc.health.v1 answers in line with SmallRye readiness: every service name
+ * (and "") is SERVING while all readiness checks are UP, NOT_SERVING otherwise (database lost,
+ * downstream unreachable) and from the start of shutdown on. Kubernetes gRPC probes and
+ * grpc-health-probe read it.
+ */
+@ApplicationScoped
+public class ServingStatusSync {
+
+    private static final Logger LOG = Logger.getLogger(ServingStatusSync.class);
+    /** Quarkus' own readiness check that reads the gRPC health storage: ignored to avoid a loop. */
+    private static final String GRPC_SERVER_CHECK = "gRPC Server";
+
+    private final SmallRyeHealthReporter reporter;
+    private final GrpcHealthStorage storage;
+    private final Set<String> serviceNames = new LinkedHashSet<>();
+    private volatile boolean shuttingDown;
+    private volatile ServingStatus last;
+
+    public ServingStatusSync(SmallRyeHealthReporter reporter, GrpcHealthStorage storage,
+            @Any Instance<BindableService> services) {
+        this.reporter = reporter;
+        this.storage = storage;
+        serviceNames.add(GrpcHealthStorage.DEFAULT_SERVICE_NAME);
+        for (BindableService service : services) {
+            String name = service.bindService().getServiceDescriptor().getName();
+            if (!name.startsWith("grpc.")) {
+                serviceNames.add(name);
+            }
+        }
+    }
+
+    @Scheduled(every = "${meridian.grpc.health-sync-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void sync() {
+        if (!shuttingDown) {
+            publish(ready(reporter.getReadiness()) ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+        }
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        sync();
+    }
+
+    void onShutdown(@Observes @Priority(1) ShutdownEvent event) {
+        shuttingDown = true;
+        publish(ServingStatus.NOT_SERVING);
+    }
+
+    /** The status currently published. */
+    public ServingStatus status() {
+        return last;
+    }
+
+    private synchronized void publish(ServingStatus status) {
+        if (status != last) {
+            LOG.infof("gRPC health of %s is now %s", serviceNames, status);
+            last = status;
+        }
+        for (String name : serviceNames) {
+            storage.setStatus(name, status);
+        }
+    }
+
+    static boolean ready(SmallRyeHealth health) {
+        JsonObject payload = health.getPayload();
+        for (JsonValue value : payload.getJsonArray("checks")) {
+            JsonObject check = value.asJsonObject();
+            if (!GRPC_SERVER_CHECK.equals(check.getString("name", "")) && !"UP".equals(check.getString("status", ""))) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,68 @@
+package meridian.conventions.idempotency;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Message;
+
+/**
+ * The payload hash stored beside an idempotency key (AIP-155): SHA-256 of the deterministic
+ * serialization of the request without its request_id, so a retry with the same key is recognised
+ * as the same request and the same key with another payload is refused. A stream is hashed over
+ * all of its messages in order.
+ */
+public final class RequestFingerprint {
+
+    private final MessageDigest digest;
+
+    private RequestFingerprint() {
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The fingerprint of one request. */
+    public static String of(Message request) {
+        return stream().add(request).hex();
+    }
+
+    /** An accumulator for the messages of a stream. */
+    public static RequestFingerprint stream() {
+        return new RequestFingerprint();
+    }
+
+    public RequestFingerprint add(Message message) {
+        Message payload = withoutRequestId(message);
+        byte[] bytes = new byte[payload.getSerializedSize()];
+        CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+        out.useDeterministicSerialization();
+        try {
+            payload.writeTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        digest.update(intBytes(bytes.length));
+        digest.update(bytes);
+        return this;
+    }
+
+    public String hex() {
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static Message withoutRequestId(Message message) {
+        FieldDescriptor requestId = message.getDescriptorForType().findFieldByName("request_id");
+        return requestId == null ? message : message.toBuilder().clearField(requestId).build();
+    }
+
+    private static byte[] intBytes(int value) {
+        return new byte[] { (byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value };
+    }
+}

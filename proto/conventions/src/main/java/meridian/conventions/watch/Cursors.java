@@ -1,0 +1,53 @@
+package meridian.conventions.watch;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+import com.google.rpc.BadRequest;
+
+import io.grpc.Status;
+import meridian.conventions.errors.ServiceException;
+
+/**
+ * Opaque resume cursors of a watch stream: the sequence of a change log entry, tagged with the
+ * stream it belongs to so a cursor of one stream is refused by another.
+ */
+public final class Cursors {
+
+    private final String stream;
+
+    public Cursors(String stream) {
+        this.stream = stream;
+    }
+
+    public String encode(long sequence) {
+        return Base64.getUrlEncoder().withoutPadding()
+                .encodeToString((stream + ":" + sequence).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The sequence of {@code cursor}; INVALID_ARGUMENT reason INVALID_CURSOR on field {@code field} if malformed. */
+    public long decode(String cursor, String field) {
+        String prefix = stream + ":";
+        try {
+            String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            if (raw.startsWith(prefix)) {
+                long sequence = Long.parseLong(raw.substring(prefix.length()));
+                if (sequence >= 0) {
+                    return sequence;
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            // falls through to the contract's error
+        }
+        String description = "not a cursor issued by this stream";
+        throw new ServiceException(Status.Code.INVALID_ARGUMENT, "INVALID_CURSOR", field + ": " + description)
+                .withDetail(BadRequest.newBuilder()
+                        .addFieldViolations(ServiceException.fieldViolation(field, description)).build());
+    }
+
+    /** FAILED_PRECONDITION reason CURSOR_EXPIRED: the cursor is older than what the log keeps. */
+    public static ServiceException expired(String resyncHint) {
+        return new ServiceException(Status.Code.FAILED_PRECONDITION, "CURSOR_EXPIRED",
+                "the cursor is older than the change log retention; " + resyncHint);
+    }
+}
