@@ -43,7 +43,7 @@ public class GrpcStatusMapper {
         this(config.errorDomain());
     }
 
-    GrpcStatusMapper(String domain) {
+    public GrpcStatusMapper(String domain) {
         this.domain = domain;
     }
 

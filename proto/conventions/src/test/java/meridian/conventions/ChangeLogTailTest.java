@@ -1,0 +1,96 @@
+package meridian.conventions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.smallrye.mutiny.helpers.test.AssertSubscriber;
+import meridian.conventions.watch.ChangeLogTail;
+import meridian.conventions.watch.CommitSignal;
+
+class ChangeLogTailTest {
+
+    private final List<Long> log = new CopyOnWriteArrayList<>();
+    private final AtomicInteger rowsRead = new AtomicInteger();
+    private final CommitSignal signal = new CommitSignal();
+    private final ExecutorService executor = Executors.newFixedThreadPool(2);
+
+    @AfterEach
+    void stop() {
+        executor.shutdownNow();
+    }
+
+    private ChangeLogTail<Long> tail(Duration poll) {
+        return new ChangeLogTail<>((after, limit) -> {
+            List<Long> batch = new ArrayList<>();
+            for (Long seq : log) {
+                if (seq > after && batch.size() < limit) {
+                    batch.add(seq);
+                }
+            }
+            rowsRead.addAndGet(batch.size());
+            return batch;
+        }, Long::longValue, signal, 10, poll, executor);
+    }
+
+    private void append(long from, long to) {
+        for (long s = from; s <= to; s++) {
+            log.add(s);
+        }
+        signal.committed();
+    }
+
+    @Test
+    void deliversEveryEntryAfterTheCursorOnceThenNewCommits() {
+        append(1, 25);
+        AssertSubscriber<Long> subscriber = tail(Duration.ofMinutes(1)).follow(5).subscribe()
+                .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+        subscriber.awaitItems(20);
+        append(26, 30);
+        subscriber.awaitItems(25);
+        List<Long> expected = new ArrayList<>();
+        for (long s = 6; s <= 30; s++) {
+            expected.add(s);
+        }
+        assertThat(subscriber.getItems()).containsExactlyElementsOf(expected);
+        subscriber.cancel();
+    }
+
+    @Test
+    void readsOnlyWhatTheSubscriberAskedForPlusOneBatch() throws InterruptedException {
+        append(1, 1000);
+        AssertSubscriber<Long> subscriber = tail(Duration.ofMinutes(1)).follow(0).subscribe()
+                .withSubscriber(AssertSubscriber.create(3));
+        subscriber.awaitItems(3);
+        TimeUnit.MILLISECONDS.sleep(200);
+        assertThat(rowsRead.get()).isLessThanOrEqualTo(10);
+        subscriber.request(12);
+        subscriber.awaitItems(15);
+        assertThat(rowsRead.get()).isLessThanOrEqualTo(20);
+        subscriber.cancel();
+        int afterCancel = rowsRead.get();
+        append(1001, 1100);
+        TimeUnit.MILLISECONDS.sleep(200);
+        assertThat(rowsRead.get()).isEqualTo(afterCancel);
+    }
+
+    @Test
+    void findsEntriesCommittedElsewhereByPolling() {
+        AssertSubscriber<Long> subscriber = tail(Duration.ofMillis(50)).follow(0).subscribe()
+                .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+        log.add(1L); // no signal: another instance committed it
+        subscriber.awaitItems(1);
+        assertThat(subscriber.getItems()).containsExactly(1L);
+        subscriber.cancel();
+    }
+}
