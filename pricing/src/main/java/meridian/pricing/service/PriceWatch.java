@@ -1,0 +1,102 @@
+package meridian.pricing.service;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import meridian.conventions.watch.ChangeLogTail;
+import meridian.conventions.watch.CommitSignal;
+import meridian.conventions.watch.Cursors;
+import meridian.pricing.config.PricingConfig;
+import meridian.pricing.persistence.PriceChangeLog;
+import meridian.pricing.persistence.PriceChangeLog.Entry;
+import meridian.pricing.v1.PriceChange;
+
+/** The price change log: appends in commit order and resumable, back-pressured WatchPrices streams. */
+@ApplicationScoped
+public class PriceWatch {
+
+    private static final Logger LOG = Logger.getLogger(PriceWatch.class);
+
+    private final CommitSignal signal = new CommitSignal();
+    private final Cursors cursors = new Cursors("prices");
+    private final AtomicLong entriesRead = new AtomicLong();
+
+    @Inject
+    PriceChangeLog log;
+
+    @Inject
+    PricingConfig config;
+
+    @Inject
+    Clock clock;
+
+    /** Appends a change; must be the last statement of the caller's transaction. */
+    void append(PriceChange.Builder change, Instant now) {
+        log.append(change.setCreateTime(PricingMessages.timestamp(now)).build().toByteArray(), now);
+    }
+
+    /** Wakes the watch streams; call after the appending transaction committed. */
+    void committed() {
+        signal.committed();
+    }
+
+    /**
+     * Changes after {@code startCursor} (empty: from the current head). The cursor is checked now, before
+     * any change is streamed.
+     */
+    public Multi<PriceChange> watch(String startCursor) {
+        long[] bounds = QuarkusTransaction.requiringNew().call(log::bounds);
+        long after;
+        if (startCursor.isEmpty()) {
+            after = bounds[1];
+        } else {
+            after = cursors.decode(startCursor, "start_cursor");
+            if (bounds[0] > 0 && after < bounds[0] - 1) {
+                throw Cursors.expired("resync with ListPrices and ListPromotions");
+            }
+        }
+        ChangeLogTail<Entry> tail = new ChangeLogTail<>(this::read, Entry::sequence, signal, config.watchBatchSize(),
+                config.watchPollInterval());
+        return tail.follow(after).map(this::toChange);
+    }
+
+    /** Change log entries read by all watch streams so far (shows back-pressure and cancellation). */
+    public long entriesRead() {
+        return entriesRead.get();
+    }
+
+    private List<Entry> read(long after, int limit) {
+        List<Entry> batch = QuarkusTransaction.requiringNew().call(() -> log.readAfter(after, limit));
+        entriesRead.addAndGet(batch.size());
+        return batch;
+    }
+
+    private PriceChange toChange(Entry entry) {
+        try {
+            return PriceChange.parseFrom(entry.change()).toBuilder().setCursor(cursors.encode(entry.sequence())).build();
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("price change " + entry.sequence() + " is unreadable", e);
+        }
+    }
+
+    @Scheduled(every = "1h", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void prune() {
+        int deleted = QuarkusTransaction.requiringNew()
+                .call(() -> log.prune(clock.instant().minus(config.changeLogRetention())));
+        if (deleted > 0) {
+            LOG.infof("pruned %d price changes older than %s", deleted, config.changeLogRetention());
+        }
+    }
+}

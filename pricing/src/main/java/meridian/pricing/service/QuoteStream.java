@@ -1,0 +1,200 @@
+package meridian.pricing.service;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.google.rpc.BadRequest;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import meridian.conventions.errors.ErrorReasons;
+import meridian.conventions.errors.ServiceException;
+import meridian.conventions.idempotency.RequestFingerprint;
+import meridian.conventions.validation.RequestValidator;
+import meridian.pricing.domain.MinorUnits;
+import meridian.pricing.domain.PriceCalculator;
+import meridian.pricing.domain.PriceRecord;
+import meridian.pricing.domain.PricedUnit;
+import meridian.pricing.domain.PromotionRecord;
+import meridian.pricing.v1.ErrorReason;
+import meridian.pricing.v1.LineError;
+import meridian.pricing.v1.PricedLine;
+import meridian.pricing.v1.Quote;
+import meridian.pricing.v1.QuoteLineInput;
+import meridian.pricing.v1.QuotePricesRequest;
+
+/**
+ * One QuotePrices stream. Messages are handled one at a time in arrival order (the endpoint
+ * concatenates), so this state needs no locking. A line is priced on the calling thread (the event
+ * loop) when its SKU's prices and the promotions are cached; only a cache miss goes to a worker. Nothing
+ * is written before {@link #finish()}, so a cancelled stream leaves nothing behind.
+ */
+public final class QuoteStream {
+
+    /** The contract's limit of lines per quote. */
+    public static final int MAX_LINES = 1000;
+
+    private final PriceBook book;
+    private final RequestValidator validator;
+    private final Clock clock;
+    private final QuoteService quotes;
+    private final RequestFingerprint fingerprint = RequestFingerprint.stream();
+    private final List<PricedLine> lines = new ArrayList<>();
+
+    private String requestId;
+    private String currencyCode;
+    /** When the first line arrived: every line is priced as of this instant. */
+    private Instant pricedAt;
+    /** The quote of an earlier stream with this request_id (a retry), loaded with the first line. */
+    private QuoteService.StoredQuote earlier;
+    private boolean anyLineFailed;
+    private long totalMinor;
+
+    QuoteStream(PriceBook book, RequestValidator validator, Clock clock, QuoteService quotes) {
+        this.book = book;
+        this.validator = validator;
+        this.clock = clock;
+        this.quotes = quotes;
+    }
+
+    /** Prices the next line; fails (ending the stream) when request_id or currency_code are missing or change. */
+    public Uni<PricedLine> accept(QuotePricesRequest request) {
+        List<BadRequest.FieldViolation> violations = validator.violations(request);
+        boolean first = requestId == null;
+        checkStreamFields(request, violations, first);
+        if (lines.size() >= MAX_LINES) {
+            throw ServiceException.invalidField("line", "a quote has at most " + MAX_LINES + " lines");
+        }
+        fingerprint.add(request);
+        int index = lines.size();
+        QuoteLineInput input = request.getLine();
+        if (!violations.isEmpty()) {
+            BadRequest.FieldViolation v = violations.get(0);
+            return Uni.createFrom().item(record(failed(index, input, ErrorReason.ERROR_REASON_INVALID_REQUEST,
+                    v.getField() + ": " + v.getDescription())));
+        }
+        if (first) {
+            return onWorker(() -> {
+                earlier = quotes.findByRequestId(requestId);
+                return record(price(index, input, book.prices(input.getSku()), book.promotions()));
+            });
+        }
+        PricedLine replayed = replayed(index, input);
+        if (replayed != null) {
+            return Uni.createFrom().item(record(replayed));
+        }
+        PriceBook.SkuPrices prices = book.cachedPrices(input.getSku());
+        List<PromotionRecord> promotions = book.cachedPromotions();
+        if (prices != null && promotions != null) {
+            return Uni.createFrom().item(record(price(index, input, prices, promotions)));
+        }
+        return onWorker(() -> record(price(index, input, book.prices(input.getSku()), book.promotions())));
+    }
+
+    /** After the caller half-closed: the quote, persisted when every line priced. Blocking. */
+    public Quote finish() {
+        if (requestId == null) {
+            throw ServiceException.invalidField("request_id", "the stream carried no line");
+        }
+        String hash = fingerprint.hex();
+        if (earlier != null) {
+            return QuoteService.sameRequest(earlier, requestId, hash);
+        }
+        if (anyLineFailed) {
+            return Quote.newBuilder().setRequestId(requestId).setCurrencyCode(currencyCode).addAllLines(lines)
+                    .setTotal(MinorUnits.toMoney(totalMinor, currencyCode))
+                    .setCreateTime(PricingMessages.timestamp(clock.instant())).build();
+        }
+        return quotes.persist(requestId, currencyCode, hash, lines, totalMinor);
+    }
+
+    private void checkStreamFields(QuotePricesRequest request, List<BadRequest.FieldViolation> violations,
+            boolean first) {
+        List<BadRequest.FieldViolation> streamViolations = violations.stream()
+                .filter(v -> v.getField().equals("request_id") || v.getField().equals("currency_code")).toList();
+        if (!streamViolations.isEmpty()) {
+            throw ServiceException.invalidArgument(streamViolations);
+        }
+        if (first) {
+            requestId = request.getRequestId();
+            currencyCode = request.getCurrencyCode();
+            pricedAt = clock.instant();
+            return;
+        }
+        if (!requestId.equals(request.getRequestId())) {
+            throw ServiceException.invalidField("request_id", "must be the same in every message of the stream");
+        }
+        if (!currencyCode.equals(request.getCurrencyCode())) {
+            throw ServiceException.invalidField("currency_code", "must be the same in every message of the stream");
+        }
+    }
+
+    /** The stored line of a retried stream, when this line is the same as the stored one. */
+    private PricedLine replayed(int index, QuoteLineInput input) {
+        if (earlier == null || index >= earlier.quote().getLinesCount()) {
+            return null;
+        }
+        PricedLine stored = earlier.quote().getLines(index);
+        return stored.getSku().equals(input.getSku()) && stored.getQuantity() == input.getQuantity() ? stored : null;
+    }
+
+    private PricedLine price(int index, QuoteLineInput input, PriceBook.SkuPrices prices,
+            List<PromotionRecord> promotions) {
+        PricedLine replayed = replayed(index, input);
+        if (replayed != null) {
+            return replayed;
+        }
+        if (prices.byCurrency().isEmpty()) {
+            return failed(index, input, ErrorReason.ERROR_REASON_UNKNOWN_SKU, input.getSku() + " has no price");
+        }
+        PriceRecord price = prices.byCurrency().get(currencyCode);
+        if (price == null) {
+            return failed(index, input, ErrorReason.ERROR_REASON_CURRENCY_NOT_PRICED,
+                    input.getSku() + " has no price in " + currencyCode);
+        }
+        PricedUnit priced;
+        try {
+            priced = PriceCalculator.price(price, input.getQuantity(), promotions, pricedAt);
+        } catch (ArithmeticException e) {
+            return failed(index, input, ErrorReason.ERROR_REASON_INVALID_REQUEST, "line total is too large");
+        }
+        PricedLine.Builder line = PricedLine.newBuilder()
+                .setIndex(index)
+                .setSku(input.getSku())
+                .setQuantity(input.getQuantity())
+                .setUnitPrice(MinorUnits.toMoney(priced.unitMinor(), currencyCode))
+                .setListUnitPrice(MinorUnits.toMoney(priced.listUnitMinor(), currencyCode))
+                .setLineTotal(MinorUnits.toMoney(priced.lineTotalMinor(), currencyCode))
+                .setTierMinQuantity(priced.tierMinQuantity());
+        if (priced.promotionId() != null) {
+            line.setPromotion(PricingMessages.promotionName(priced.promotionId()));
+        }
+        return line.build();
+    }
+
+    private static PricedLine failed(int index, QuoteLineInput input, ErrorReason reason, String message) {
+        return PricedLine.newBuilder().setIndex(index).setSku(input.getSku()).setQuantity(input.getQuantity())
+                .setError(LineError.newBuilder().setReason(ErrorReasons.of(reason)).setMessage(message)).build();
+    }
+
+    private PricedLine record(PricedLine line) {
+        lines.add(line);
+        if (line.hasError()) {
+            anyLineFailed = true;
+        } else {
+            try {
+                totalMinor = Math.addExact(totalMinor,
+                        MinorUnits.toMinor(line.getLineTotal(), currencyCode, "line_total"));
+            } catch (ArithmeticException e) {
+                throw ServiceException.invalidField("line", "the quote total is too large");
+            }
+        }
+        return line;
+    }
+
+    private static Uni<PricedLine> onWorker(java.util.function.Supplier<PricedLine> work) {
+        return Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+}
