@@ -1,0 +1,64 @@
+package meridian.orders.config;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+
+/** Settings of the order placement saga, its recovery, backorders and the order event stream. */
+@ConfigMapping(prefix = "orders")
+public interface OrdersConfig {
+
+    Saga saga();
+
+    Recovery recovery();
+
+    StockWatch stockWatch();
+
+    Events events();
+
+    interface Saga {
+        /** Longest budget of a saga: a caller's later deadline is capped to it; background sagas get it. */
+        Duration maxBudget();
+
+        /** Budget of releasing a reservation after a failure, independent of the caller's. */
+        Duration compensationBudget();
+
+        Duration retryInitialBackoff();
+
+        Duration retryMaxBackoff();
+
+        /** How often a duplicate PlaceOrder looks whether the original finished. */
+        Duration duplicatePollInterval();
+
+        /** TTL asked for reservations: the last backstop if both saga and recovery fail. */
+        Duration reservationTtl();
+    }
+
+    interface Recovery {
+        /** Schedule of the recovery job (also runs at startup). */
+        String every();
+
+        /** A saga without progress for this long is taken over by recovery. Longer than any saga budget. */
+        Duration stuckAfter();
+
+        int batchSize();
+    }
+
+    interface StockWatch {
+        boolean enabled();
+
+        Duration reconnectInitialBackoff();
+
+        Duration reconnectMaxBackoff();
+    }
+
+    interface Events {
+        int batchSize();
+
+        /** How often a caught-up watch polls for events committed by other instances. */
+        Duration pollInterval();
+
+        /** Events older than this are deleted; a cursor before them is CURSOR_EXPIRED. */
+        Duration retention();
+    }
+}

@@ -1,0 +1,73 @@
+package meridian.orders.persistence;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+
+/** The append-only order event log. Callers own the transaction. */
+@ApplicationScoped
+public class OrderEventLog {
+
+    /** pg_advisory_xact_lock key of this log: serialises appends so seq order is commit order. */
+    static final long APPEND_LOCK = 0x6f72646572735f31L;
+
+    private final EntityManager em;
+    private final AtomicLong rowsRead = new AtomicLong();
+
+    public OrderEventLog(EntityManager em) {
+        this.em = em;
+    }
+
+    /**
+     * Appends one event. Must be the last statement of its transaction: the lock that makes seq order
+     * equal commit order is then held only for this insert and the commit.
+     */
+    public void append(UUID orderId, String customerId, OrderStatus from, OrderStatus to, String message,
+            byte[] snapshot, Instant now) {
+        em.flush();
+        em.createNativeQuery("SELECT pg_advisory_xact_lock(:key)").setParameter("key", APPEND_LOCK).getSingleResult();
+        em.createNativeQuery("""
+                INSERT INTO order_event (order_id, customer_id, from_state, to_state, message, snapshot, create_time)
+                VALUES (:order, :customer, :from, :to, :message, :snapshot, :now)""")
+                .setParameter("order", orderId).setParameter("customer", customerId)
+                .setParameter("from", from == null ? "UNSPECIFIED" : from.name()).setParameter("to", to.name())
+                .setParameter("message", message).setParameter("snapshot", snapshot).setParameter("now", now)
+                .executeUpdate();
+    }
+
+    /** Up to {@code limit} events after {@code afterSeq}, ascending, optionally of one customer. */
+    public List<OrderEventEntity> read(long afterSeq, String customerId, int limit) {
+        List<OrderEventEntity> rows = customerId.isEmpty()
+                ? OrderEventEntity.find("seq > ?1 order by seq", afterSeq).page(0, limit).list()
+                : OrderEventEntity.find("customerId = ?1 and seq > ?2 order by seq", customerId, afterSeq)
+                        .page(0, limit).list();
+        rowsRead.addAndGet(rows.size());
+        return rows;
+    }
+
+    /** Sequence of the newest event, 0 when the log is empty. */
+    public long head() {
+        Long max = em.createQuery("select max(e.seq) from OrderEventEntity e", Long.class).getSingleResult();
+        return max == null ? 0 : max;
+    }
+
+    /** Sequence of the oldest retained event, empty when the log is empty. */
+    public OptionalLong oldest() {
+        Long min = em.createQuery("select min(e.seq) from OrderEventEntity e", Long.class).getSingleResult();
+        return min == null ? OptionalLong.empty() : OptionalLong.of(min);
+    }
+
+    public long deleteOlderThan(Instant cutoff) {
+        return OrderEventEntity.delete("createTime < ?1", cutoff);
+    }
+
+    /** Rows read by watch streams since start: lets tests see that a slow reader does not make the server read ahead. */
+    public long rowsRead() {
+        return rowsRead.get();
+    }
+}

@@ -1,0 +1,66 @@
+package meridian.orders.service;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import meridian.orders.client.Budget;
+import meridian.orders.config.OrdersConfig;
+import meridian.orders.persistence.OrderEntity;
+import meridian.orders.persistence.OrderRepository;
+
+/** Confirms backordered orders in arrival order when their stock comes, each through the placement saga. */
+@ApplicationScoped
+public class BackorderService {
+
+    private static final Logger LOG = Logger.getLogger(BackorderService.class);
+    private static final int BATCH = 100;
+
+    private final OrderRepository orders;
+    private final OrderStore store;
+    private final PlacementSaga saga;
+    private final OrdersConfig config;
+
+    public BackorderService(OrderRepository orders, OrderStore store, PlacementSaga saga, OrdersConfig config) {
+        this.orders = orders;
+        this.store = store;
+        this.saga = saga;
+        this.config = config;
+    }
+
+    /**
+     * Stock of {@code sku} at {@code locationId} went up: tries the backordered orders that need it, oldest
+     * first, and stops at the first one still short so a later order never overtakes an earlier one.
+     */
+    public void stockArrived(String locationId, String sku) {
+        retry(QuarkusTransaction.requiringNew().call(() -> ids(orders.backordered(locationId, sku, BATCH))));
+    }
+
+    /** Tries every backordered order (after the stock stream lost its position). */
+    public void retryAll() {
+        retry(QuarkusTransaction.requiringNew().call(() -> ids(orders.allBackordered(BATCH))));
+    }
+
+    private void retry(List<UUID> ids) {
+        for (UUID id : ids) {
+            Optional<SagaView> claimed = store.retryBackorder(id);
+            if (claimed.isEmpty()) {
+                continue; // cancelled or taken meanwhile
+            }
+            PlacementSaga.Outcome outcome = saga.run(id, Budget.of(config.saga().maxBudget()));
+            LOG.infof("backorder %s retried: %s", id, outcome.view().state());
+            if (outcome.stillBackordered()) {
+                return;
+            }
+        }
+    }
+
+    private static List<UUID> ids(List<OrderEntity> rows) {
+        return rows.stream().map(o -> o.id).toList();
+    }
+}

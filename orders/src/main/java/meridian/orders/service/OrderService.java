@@ -1,0 +1,213 @@
+package meridian.orders.service;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
+import meridian.conventions.errors.ErrorDetails;
+import meridian.conventions.errors.ErrorReasons;
+import meridian.conventions.errors.ServiceException;
+import meridian.conventions.idempotency.RequestFingerprint;
+import meridian.conventions.paging.PageTokens;
+import meridian.orders.client.Budget;
+import meridian.orders.client.DownstreamCalls;
+import meridian.orders.client.InventoryClient;
+import meridian.orders.config.OrdersConfig;
+import meridian.orders.persistence.OrderEntity;
+import meridian.orders.persistence.OrderRepository;
+import meridian.orders.persistence.OrderStatus;
+import meridian.orders.v1.CancelOrderRequest;
+import meridian.orders.v1.ErrorReason;
+import meridian.orders.v1.FulfillOrderRequest;
+import meridian.orders.v1.ListOrdersRequest;
+import meridian.orders.v1.ListOrdersResponse;
+import meridian.orders.v1.Order;
+import meridian.orders.v1.PlaceOrderRequest;
+
+/** Order use cases: placement (idempotent, through the saga), reads, cancel and fulfil. */
+@ApplicationScoped
+public class OrderService {
+
+    private final OrderStore store;
+    private final OrderRepository orders;
+    private final PlacementSaga saga;
+    private final InventoryClient inventory;
+    private final SagaFaultHook faults;
+    private final OrdersConfig config;
+
+    public OrderService(OrderStore store, OrderRepository orders, PlacementSaga saga, InventoryClient inventory,
+            SagaFaultHook faults, OrdersConfig config) {
+        this.store = store;
+        this.orders = orders;
+        this.saga = saga;
+        this.inventory = inventory;
+        this.faults = faults;
+        this.config = config;
+    }
+
+    /**
+     * Places an order once per request_id. The first call runs the saga; a duplicate (even while the first
+     * still runs) waits, within its deadline, for the order to leave PENDING and returns it.
+     */
+    @WithSpan("orders.place")
+    public Order place(PlaceOrderRequest request) {
+        Budget budget = Budget.ofIncomingCall(config.saga().maxBudget());
+        OrderStore.Created created = store.create(request, RequestFingerprint.of(request));
+        if (!created.created()) {
+            return awaitPlaced(created.view(), budget);
+        }
+        UUID id = created.view().id();
+        faults.reached(SagaPoint.ORDER_CREATED, id);
+        PlacementSaga.Outcome outcome = saga.run(id, budget);
+        if (outcome.failure() != null) {
+            throw outcome.failure();
+        }
+        return outcome.view().order();
+    }
+
+    private Order awaitPlaced(SagaView order, Budget budget) {
+        long poll = config.saga().duplicatePollInterval().toMillis();
+        SagaView current = order;
+        while (current.state() == OrderStatus.PENDING && budget.remainingMillis() > 2 * poll) {
+            try {
+                Thread.sleep(poll);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            current = store.load(order.id());
+        }
+        return current.order();
+    }
+
+    public Order get(String name) {
+        return store.findByName(idOf(name)).orElseThrow(() -> ServiceException.notFound(name)).order();
+    }
+
+    @Transactional
+    public ListOrdersResponse list(ListOrdersRequest request) {
+        List<OrderStatus> states = request.getStatesList().stream().map(OrderStatus::of).sorted().toList();
+        List<String> query = List.of(request.getCustomerId(),
+                String.join(",", states.stream().map(Enum::name).toList()));
+        List<String> after = PageTokens.decode(request.getPageToken(), query, 2);
+        Instant afterTime = null;
+        UUID afterId = null;
+        if (!after.isEmpty()) {
+            try {
+                afterTime = Instant.parse(after.get(0));
+                afterId = UUID.fromString(after.get(1));
+            } catch (RuntimeException e) {
+                throw ServiceException.invalidField("page_token", "not a page token issued for this query");
+            }
+        }
+        int size = PageTokens.pageSize(request.getPageSize());
+        List<OrderEntity> rows = orders.page(request.getCustomerId(), states, afterTime, afterId, size + 1);
+        ListOrdersResponse.Builder response = ListOrdersResponse.newBuilder();
+        rows.stream().limit(size).forEach(o -> response.addOrders(OrderProtos.toProto(o)));
+        if (rows.size() > size) {
+            OrderEntity last = rows.get(size - 1);
+            response.setNextPageToken(PageTokens.encode(query, List.of(last.createTime.toString(), last.id.toString())));
+        }
+        return response.build();
+    }
+
+    /** Cancels an order, releasing its reservation first; idempotent. */
+    @WithSpan("orders.cancel")
+    public Order cancel(CancelOrderRequest request) {
+        UUID id = idOf(request.getName());
+        UUID requestId = UUID.fromString(request.getRequestId());
+        String fingerprint = RequestFingerprint.of(request);
+        Optional<SagaView> replay = store.replayCommand(requestId, fingerprint);
+        if (replay.isPresent()) {
+            return replay.get().order();
+        }
+        SagaView order = store.findByName(id).orElseThrow(() -> ServiceException.notFound(request.getName()));
+        switch (order.state()) {
+            case CANCELLED, REJECTED -> {
+                return order.order();
+            }
+            case FULFILLED -> throw orderFulfilled(request.getName());
+            case PENDING -> throw ServiceException.concurrentModification("the order is still being placed; retry");
+            default -> {
+                // CONFIRMED or BACKORDERED
+            }
+        }
+        if (order.reservationName() != null) {
+            try {
+                inventory.release(order.reservationName(), PlacementSaga.requestId(order, "release"),
+                        Budget.ofIncomingCall(config.saga().maxBudget()));
+            } catch (StatusRuntimeException e) {
+                if (ErrorDetails.hasReason(e, "RESERVATION_COMMITTED")) {
+                    throw orderFulfilled(request.getName());
+                }
+                throw unavailable(e, "the order is unchanged");
+            }
+        }
+        String reason = request.getReason().isEmpty() ? "cancelled" : "cancelled: " + request.getReason();
+        return store.command(id, requestId, fingerprint, order.state(), OrderStatus.CANCELLED, reason).order();
+    }
+
+    /** Fulfils a confirmed order by committing its reservation; idempotent. */
+    @WithSpan("orders.fulfil")
+    public Order fulfil(FulfillOrderRequest request) {
+        UUID id = idOf(request.getName());
+        UUID requestId = UUID.fromString(request.getRequestId());
+        String fingerprint = RequestFingerprint.of(request);
+        Optional<SagaView> replay = store.replayCommand(requestId, fingerprint);
+        if (replay.isPresent()) {
+            return replay.get().order();
+        }
+        SagaView order = store.findByName(id).orElseThrow(() -> ServiceException.notFound(request.getName()));
+        if (order.state() == OrderStatus.FULFILLED) {
+            return order.order();
+        }
+        if (order.state() != OrderStatus.CONFIRMED || order.reservationName() == null) {
+            throw notConfirmed(request.getName());
+        }
+        try {
+            inventory.commit(order.reservationName(), PlacementSaga.requestId(order, "commit"),
+                    Budget.ofIncomingCall(config.saga().maxBudget()));
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION) {
+                throw notConfirmed(request.getName());
+            }
+            throw unavailable(e, "the order is unchanged");
+        }
+        return store.command(id, requestId, fingerprint, OrderStatus.CONFIRMED, OrderStatus.FULFILLED, "fulfilled")
+                .order();
+    }
+
+    private static ServiceException orderFulfilled(String name) {
+        return ServiceException.failedPrecondition(ErrorReasons.of(ErrorReason.ERROR_REASON_ORDER_FULFILLED),
+                name + " is fulfilled and cannot be cancelled", List.of());
+    }
+
+    private static ServiceException notConfirmed(String name) {
+        return ServiceException.failedPrecondition(ErrorReasons.of(ErrorReason.ERROR_REASON_ORDER_NOT_CONFIRMED),
+                "only a confirmed order can be fulfilled: " + name, List.of());
+    }
+
+    private static ServiceException unavailable(StatusRuntimeException e, String consequence) {
+        if (!DownstreamCalls.isTransient(e)) {
+            throw new IllegalStateException("unexpected inventory answer " + e.getStatus().getCode(), e);
+        }
+        return new ServiceException(Status.Code.UNAVAILABLE,
+                ErrorReasons.of(ErrorReason.ERROR_REASON_DEPENDENCY_UNAVAILABLE),
+                "inventory could not be reached; " + consequence).withMetadata("service", "inventory");
+    }
+
+    private static UUID idOf(String name) {
+        try {
+            return UUID.fromString(name.substring("orders/".length()));
+        } catch (IllegalArgumentException e) {
+            throw ServiceException.notFound(name);
+        }
+    }
+}

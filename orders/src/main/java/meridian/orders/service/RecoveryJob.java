@@ -1,0 +1,57 @@
+package meridian.orders.service;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.scheduler.Scheduled;
+import meridian.orders.client.Budget;
+import meridian.orders.config.OrdersConfig;
+
+/**
+ * Finishes every saga a crash (or an unreachable inventory) left in flight: it resumes the saga from its
+ * persisted step, which confirms the order or releases its reservation, never both, never neither.
+ * Runs at startup and periodically; replicas claim different orders (FOR UPDATE SKIP LOCKED).
+ */
+@ApplicationScoped
+public class RecoveryJob {
+
+    private static final Logger LOG = Logger.getLogger(RecoveryJob.class);
+
+    private final OrderStore store;
+    private final PlacementSaga saga;
+    private final OrdersConfig config;
+    private final Clock clock;
+
+    public RecoveryJob(OrderStore store, PlacementSaga saga, OrdersConfig config, Clock clock) {
+        this.store = store;
+        this.saga = saga;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    @Scheduled(every = "${orders.recovery.every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduled() {
+        recoverStuckFor(config.recovery().stuckAfter());
+    }
+
+    /** Resumes sagas without progress for {@code stuckFor}; returns how many it took over. */
+    public int recoverStuckFor(Duration stuckFor) {
+        // One batch per run: claimed orders are stamped, the next run takes the next ones.
+        List<UUID> claimed = store.claimStuck(clock.instant().minus(stuckFor), config.recovery().batchSize());
+        for (UUID id : claimed) {
+            try {
+                PlacementSaga.Outcome outcome = saga.run(id, Budget.of(config.saga().maxBudget()));
+                LOG.infof("recovered order %s: %s, saga %s", id, outcome.view().state(), outcome.view().step());
+            } catch (RuntimeException e) {
+                LOG.warnf("recovery of order %s failed, retried later: %s", id, e.toString());
+            }
+        }
+        return claimed.size();
+    }
+}
