@@ -1,0 +1,146 @@
+package meridian.inventory.persistence;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** Writes of stock levels (plain JDBC: atomic conditional updates and set-based statements). */
+@ApplicationScoped
+public class StockLevelRepository {
+
+    private final DataSource dataSource;
+
+    StockLevelRepository(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /**
+     * Reserves {@code quantity} in one atomic conditional update: the row is changed (and locked)
+     * only if that much is available. The values after it, or empty when short or unknown.
+     */
+    public Optional<StockValues> reserve(StockKey key, long quantity, Instant now) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement update = c.prepareStatement("""
+                        UPDATE stock_level SET reserved = reserved + ?, update_time = ?
+                        WHERE location_id = ? AND sku = ? AND on_hand - reserved >= ?
+                        RETURNING on_hand, reserved""")) {
+            update.setLong(1, quantity);
+            update.setTimestamp(2, Timestamp.from(now));
+            update.setString(3, key.locationId());
+            update.setString(4, key.sku());
+            update.setLong(5, quantity);
+            try (ResultSet rs = update.executeQuery()) {
+                return rs.next() ? Optional.of(new StockValues(rs.getLong(1), rs.getLong(2))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw PersistenceFailure.of(e);
+        }
+    }
+
+    /** Current values without locking; empty when the stock level does not exist. */
+    public Optional<StockValues> find(StockKey key) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement select = c.prepareStatement(
+                        "SELECT on_hand, reserved FROM stock_level WHERE location_id = ? AND sku = ?")) {
+            select.setString(1, key.locationId());
+            select.setString(2, key.sku());
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? Optional.of(new StockValues(rs.getLong(1), rs.getLong(2))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw PersistenceFailure.of(e);
+        }
+    }
+
+    /** Creates the missing ones among {@code keys} with nothing on hand (a first receipt). */
+    public void createMissing(List<StockKey> keys, Instant now) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement insert = c.prepareStatement("""
+                        INSERT INTO stock_level (location_id, sku, on_hand, reserved, version, update_time)
+                        SELECT k.location_id, k.sku, 0, 0, 0, ? FROM unnest(?::text[], ?::text[]) AS k(location_id, sku)
+                        ORDER BY k.location_id, k.sku
+                        ON CONFLICT (location_id, sku) DO NOTHING""")) {
+            insert.setTimestamp(1, Timestamp.from(now));
+            insert.setArray(2, texts(c, keys.stream().map(StockKey::locationId).toList()));
+            insert.setArray(3, texts(c, keys.stream().map(StockKey::sku).toList()));
+            insert.executeUpdate();
+        } catch (SQLException e) {
+            throw PersistenceFailure.of(e);
+        }
+    }
+
+    /**
+     * Locks the existing stock levels among {@code keys}, always in (location, SKU) order so two
+     * transactions locking overlapping sets cannot deadlock; returns their current values.
+     */
+    public Map<StockKey, StockValues> lockInOrder(Collection<StockKey> keys) {
+        Map<StockKey, StockValues> locked = new LinkedHashMap<>();
+        if (keys.isEmpty()) {
+            return locked;
+        }
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement select = c.prepareStatement("""
+                        SELECT s.location_id, s.sku, s.on_hand, s.reserved FROM stock_level s
+                        JOIN unnest(?::text[], ?::text[]) AS k(location_id, sku)
+                          ON s.location_id = k.location_id AND s.sku = k.sku
+                        ORDER BY s.location_id, s.sku
+                        FOR UPDATE OF s""")) {
+            select.setArray(1, texts(c, keys.stream().map(StockKey::locationId).toList()));
+            select.setArray(2, texts(c, keys.stream().map(StockKey::sku).toList()));
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    locked.put(new StockKey(rs.getString(1), rs.getString(2)),
+                            new StockValues(rs.getLong(3), rs.getLong(4)));
+                }
+            }
+            return locked;
+        } catch (SQLException e) {
+            throw PersistenceFailure.of(e);
+        }
+    }
+
+    /** Sets the values of stock levels locked by this transaction, in one statement. */
+    public void update(Map<StockKey, StockValues> values, Instant now) {
+        if (values.isEmpty()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement update = c.prepareStatement("""
+                        UPDATE stock_level s SET on_hand = v.on_hand, reserved = v.reserved, update_time = ?
+                        FROM unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[]) AS v(location_id, sku, on_hand, reserved)
+                        WHERE s.location_id = v.location_id AND s.sku = v.sku""")) {
+            update.setTimestamp(1, Timestamp.from(now));
+            update.setArray(2, texts(c, values.keySet().stream().map(StockKey::locationId).toList()));
+            update.setArray(3, texts(c, values.keySet().stream().map(StockKey::sku).toList()));
+            update.setArray(4, longs(c, values.values().stream().map(StockValues::onHand).toList()));
+            update.setArray(5, longs(c, values.values().stream().map(StockValues::reserved).toList()));
+            update.executeUpdate();
+        } catch (SQLException e) {
+            throw PersistenceFailure.of(e);
+        }
+    }
+
+    static Array texts(Connection c, List<String> values) throws SQLException {
+        return c.createArrayOf("text", values.toArray());
+    }
+
+    static Array longs(Connection c, List<Long> values) throws SQLException {
+        return c.createArrayOf("bigint", values.toArray());
+    }
+}

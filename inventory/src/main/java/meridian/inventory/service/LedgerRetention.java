@@ -1,0 +1,59 @@
+package meridian.inventory.service;
+
+import java.time.Instant;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.scheduler.Scheduled;
+import meridian.inventory.config.InventoryConfig;
+import meridian.inventory.persistence.LedgerRepository;
+
+/**
+ * Purges ledger entries older than the retention (archive them first if audits need longer).
+ * Watchers with a cursor before the purged range get CURSOR_EXPIRED and resync.
+ */
+@ApplicationScoped
+public class LedgerRetention {
+
+    private static final Logger LOG = Logger.getLogger(LedgerRetention.class);
+    private static final int BATCH = 10_000;
+
+    private final LedgerRepository ledger;
+    private final InventoryConfig config;
+    private final ServiceClock clock;
+
+    LedgerRetention(LedgerRepository ledger, InventoryConfig config, ServiceClock clock) {
+        this.ledger = ledger;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    @Scheduled(every = "${meridian.inventory.ledger.purge-interval}",
+            delayed = "${meridian.inventory.ledger.purge-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void purgeOnSchedule() {
+        int purged = purge(clock.now().minus(config.ledger().retention()), Long.MAX_VALUE);
+        if (purged > 0) {
+            LOG.infof("purged %d ledger entries older than %s", purged, config.ledger().retention());
+        }
+    }
+
+    /** Purges entries written before {@code cutoff} with sequence up to {@code maxSequence}; returns how many. */
+    public int purge(Instant cutoff, long maxSequence) {
+        int total = 0;
+        int batch;
+        do {
+            batch = purgeBatch(cutoff, maxSequence);
+            total += batch;
+        } while (batch == BATCH);
+        return total;
+    }
+
+    @Transactional
+    int purgeBatch(Instant cutoff, long maxSequence) {
+        return ledger.purge(cutoff, maxSequence, BATCH);
+    }
+}

@@ -1,0 +1,210 @@
+package meridian.inventory.service;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import com.google.rpc.PreconditionFailure;
+
+import meridian.conventions.errors.ErrorReasons;
+import meridian.conventions.errors.ServiceException;
+import meridian.inventory.config.InventoryConfig;
+import meridian.inventory.persistence.IdempotencyKeyRepository;
+import meridian.inventory.persistence.IdempotencyKeyRepository.StoredRequest;
+import meridian.inventory.persistence.LedgerKind;
+import meridian.inventory.persistence.LedgerRepository;
+import meridian.inventory.persistence.LedgerRow;
+import meridian.inventory.persistence.ReservationRecord;
+import meridian.inventory.persistence.ReservationRepository;
+import meridian.inventory.persistence.ReservationState;
+import meridian.inventory.persistence.StockKey;
+import meridian.inventory.persistence.StockLevelRepository;
+import meridian.inventory.persistence.StockValues;
+import meridian.inventory.v1.CommitReservationResponse;
+import meridian.inventory.v1.ErrorReason;
+import meridian.inventory.v1.ReleaseReservationResponse;
+import meridian.inventory.v1.ReserveStockResponse;
+
+/**
+ * The transactions of the reservation life cycle. Each one claims its idempotency key, changes stock
+ * with row locks in (location, SKU) order, and appends to the ledger last.
+ */
+@ApplicationScoped
+class ReservationTransactions {
+
+    static final String RESERVE = "ReserveStock";
+    static final String COMMIT = "CommitReservation";
+    static final String RELEASE = "ReleaseReservation";
+
+    private final IdempotencyKeyRepository keys;
+    private final StockLevelRepository stock;
+    private final ReservationRepository reservations;
+    private final LedgerRepository ledger;
+    private final InventoryConfig config;
+    private final ServiceClock clock;
+
+    ReservationTransactions(IdempotencyKeyRepository keys, StockLevelRepository stock,
+            ReservationRepository reservations, LedgerRepository ledger, InventoryConfig config, ServiceClock clock) {
+        this.keys = keys;
+        this.stock = stock;
+        this.reservations = reservations;
+        this.ledger = ledger;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    @Transactional
+    ReserveStockResponse reserve(ReserveCommand command) {
+        Instant now = clock.now();
+        ReservationRecord reservation = new ReservationRecord(UUID.randomUUID(), command.requestId(),
+                ReservationState.ACTIVE, now.plus(command.ttl().orElse(config.reservation().defaultTtl())), now, now,
+                command.lines());
+        ReserveStockResponse response = ReserveStockResponse.newBuilder()
+                .setReservation(ContractMessages.reservation(reservation)).build();
+        Optional<StoredRequest> stored = keys.claim(command.requestId(), RESERVE, command.fingerprint(),
+                response.toByteArray(), now);
+        if (stored.isPresent()) {
+            return IdempotentReplay.replay(stored.get(), command.requestId(), RESERVE, command.fingerprint(),
+                    ReserveStockResponse.parser());
+        }
+        List<ReservationRecord.Line> inLockOrder = command.lines().stream()
+                .sorted(Comparator.comparing(ReservationRecord.Line::key)).toList();
+        List<LedgerRow> entries = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        List<PreconditionFailure.Violation> shortages = new ArrayList<>();
+        // Every line is tried, so every short stock level is named; any failure rolls all back.
+        for (ReservationRecord.Line line : inLockOrder) {
+            Optional<StockValues> after = stock.reserve(line.key(), line.quantity(), now);
+            if (after.isPresent()) {
+                entries.add(new LedgerRow(LedgerKind.RESERVED, line.key(), 0, line.quantity(), after.get(),
+                        reservation.id(), command.requestId(), null, null));
+                continue;
+            }
+            Optional<StockValues> current = stock.find(line.key());
+            String name = ContractMessages.stockLevelName(line.key());
+            if (current.isEmpty()) {
+                missing.add(name);
+            } else {
+                shortages.add(ServiceException.preconditionViolation("STOCK", name,
+                        "requested " + line.quantity() + ", available " + current.get().available()));
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw ServiceException.notFound(missing.get(0)).withMetadata("missing", String.join(",", missing));
+        }
+        if (!shortages.isEmpty()) {
+            throw ServiceException.failedPrecondition(ErrorReasons.of(ErrorReason.ERROR_REASON_INSUFFICIENT_STOCK),
+                    "not enough stock for " + shortages.size() + " of " + command.lines().size() + " lines",
+                    shortages);
+        }
+        reservations.insert(reservation);
+        ledger.append(entries, now);
+        return response;
+    }
+
+    @Transactional
+    CommitReservationResponse commit(UUID id, UUID requestId, String fingerprint) {
+        Instant now = clock.now();
+        ReservationRecord reservation = lockReservation(id);
+        switch (reservation.state()) {
+            case RELEASED -> throw notCommittable(reservation, ErrorReason.ERROR_REASON_RESERVATION_RELEASED,
+                    "was released");
+            case EXPIRED -> throw notCommittable(reservation, ErrorReason.ERROR_REASON_RESERVATION_EXPIRED,
+                    "expired");
+            case ACTIVE -> {
+                if (!now.isBefore(reservation.expireTime())) {
+                    throw notCommittable(reservation, ErrorReason.ERROR_REASON_RESERVATION_EXPIRED, "expired");
+                }
+            }
+            case COMMITTED -> {
+            }
+        }
+        boolean changes = reservation.state() == ReservationState.ACTIVE;
+        ReservationRecord result = changes ? reservation.withState(ReservationState.COMMITTED, now) : reservation;
+        CommitReservationResponse response = CommitReservationResponse.newBuilder()
+                .setReservation(ContractMessages.reservation(result)).build();
+        Optional<StoredRequest> stored = keys.claim(requestId, COMMIT, fingerprint, response.toByteArray(), now);
+        if (stored.isPresent()) {
+            return IdempotentReplay.replay(stored.get(), requestId, COMMIT, fingerprint,
+                    CommitReservationResponse.parser());
+        }
+        if (changes) {
+            reservations.updateState(id, ReservationState.COMMITTED, now);
+            moveStock(List.of(reservation), LedgerKind.COMMITTED, requestId, now);
+        }
+        return response;
+    }
+
+    @Transactional
+    ReleaseReservationResponse release(UUID id, UUID requestId, String fingerprint) {
+        Instant now = clock.now();
+        ReservationRecord reservation = lockReservation(id);
+        if (reservation.state() == ReservationState.COMMITTED) {
+            throw notCommittable(reservation, ErrorReason.ERROR_REASON_RESERVATION_COMMITTED,
+                    "was committed and cannot be released");
+        }
+        boolean changes = reservation.state() == ReservationState.ACTIVE;
+        ReservationRecord result = changes ? reservation.withState(ReservationState.RELEASED, now) : reservation;
+        ReleaseReservationResponse response = ReleaseReservationResponse.newBuilder()
+                .setReservation(ContractMessages.reservation(result)).build();
+        Optional<StoredRequest> stored = keys.claim(requestId, RELEASE, fingerprint, response.toByteArray(), now);
+        if (stored.isPresent()) {
+            return IdempotentReplay.replay(stored.get(), requestId, RELEASE, fingerprint,
+                    ReleaseReservationResponse.parser());
+        }
+        if (changes) {
+            reservations.updateState(id, ReservationState.RELEASED, now);
+            moveStock(List.of(reservation), LedgerKind.RELEASED, requestId, now);
+        }
+        return response;
+    }
+
+    /** Expires one batch of overdue reservations; returns how many. */
+    @Transactional
+    int expireDue(int limit) {
+        Instant now = clock.now();
+        List<ReservationRecord> due = reservations.expireDue(now, limit);
+        if (!due.isEmpty()) {
+            moveStock(due, LedgerKind.EXPIRED, null, now);
+        }
+        return due.size();
+    }
+
+    private ReservationRecord lockReservation(UUID id) {
+        return reservations.lock(id).orElseThrow(() -> ServiceException.notFound(ContractMessages.reservationName(id)));
+    }
+
+    /** Gives back (or, on commit, ships) the stock of ended reservations and records it in the ledger. */
+    private void moveStock(List<ReservationRecord> ended, LedgerKind kind, UUID requestId, Instant now) {
+        TreeSet<StockKey> keysInOrder = new TreeSet<>();
+        ended.forEach(r -> r.lines().forEach(l -> keysInOrder.add(l.key())));
+        Map<StockKey, StockValues> values = new LinkedHashMap<>(stock.lockInOrder(keysInOrder));
+        List<LedgerRow> entries = new ArrayList<>();
+        for (ReservationRecord r : ended) {
+            for (ReservationRecord.Line line : r.lines()) {
+                long onHandDelta = kind == LedgerKind.COMMITTED ? -line.quantity() : 0;
+                StockValues after = values.get(line.key()).plus(onHandDelta, -line.quantity());
+                values.put(line.key(), after);
+                entries.add(new LedgerRow(kind, line.key(), onHandDelta, -line.quantity(), after, r.id(),
+                        requestId, null, null));
+            }
+        }
+        stock.update(values, now);
+        ledger.append(entries, now);
+    }
+
+    private static ServiceException notCommittable(ReservationRecord r, ErrorReason reason, String what) {
+        String name = ContractMessages.reservationName(r.id());
+        return ServiceException.failedPrecondition(ErrorReasons.of(reason), name + " " + what,
+                List.of(ServiceException.preconditionViolation("STATE", name, "state is " + r.state().name())));
+    }
+}
