@@ -97,7 +97,7 @@ public class PriceService {
         String fingerprint = RequestFingerprint.of(request);
 
         IdempotentWrite.Result<Price> result = QuarkusTransaction.requiringNew().call(() -> {
-            Instant now = clock.instant();
+            Instant now = PricingMessages.now(clock);
             return idempotency.run(request.getRequestId(), "UpsertPrice", fingerprint, now, Price.parser(), () -> {
                 long[] idAndRevision = prices.upsert(sku, currency, unitMinor, tiers, actor, now);
                 Price stored = PricingMessages.toMessage(

@@ -80,7 +80,7 @@ public class PromotionService {
         Instant start = PricingMessages.instant(input.getStartTime());
         Instant end = PricingMessages.instant(input.getEndTime());
         if (!start.isBefore(end)) {
-            throw ServiceException.invalidField("promotion.end_time", "must be after start_time");
+            throw ServiceException.invalidField("promotion.end_time", "must be after start_time (to the microsecond)");
         }
         Integer percent = null;
         Long amount = null;
@@ -98,7 +98,7 @@ public class PromotionService {
         String amountCurrency = currency;
 
         IdempotentWrite.Result<Promotion> result = QuarkusTransaction.requiringNew().call(() -> {
-            Instant now = clock.instant();
+            Instant now = PricingMessages.now(clock);
             return idempotency.run(request.getRequestId(), "UpsertPromotion", fingerprint, now, Promotion.parser(),
                     () -> {
                         long revision = promotions.upsert(id, input.getDisplayName(), percentOff, amountOff,

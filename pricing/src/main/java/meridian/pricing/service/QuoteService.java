@@ -92,7 +92,7 @@ public class QuoteService {
     @WithSpan
     Quote persist(String requestId, String currencyCode, String fingerprint, List<PricedLine> lines,
             long totalMinor) {
-        Instant now = clock.instant();
+        Instant now = PricingMessages.now(clock);
         QuoteEntity quote = new QuoteEntity();
         quote.id = UUID.randomUUID();
         quote.requestId = UUID.fromString(requestId);
