@@ -59,6 +59,9 @@ class NetworkPolicyTest {
         List<ObjectNode> policies = overlay.ofKind("NetworkPolicy");
         Set<String> allowed = new TreeSet<>();
         Set<String> dns = new TreeSet<>();
+        // Each side on its own too, so that one loose policy is not hidden by a strict one on the other side.
+        Set<String> ingressAlone = new TreeSet<>();
+        Set<String> egressAlone = new TreeSet<>();
         for (Pod src : pods) {
             for (Pod dst : pods) {
                 // Only connections that touch the platform's namespace are its policies' business.
@@ -66,14 +69,25 @@ class NetworkPolicyTest {
                     continue;
                 }
                 for (String port : dst.ports()) {
-                    if (allows(policies, src, dst, port, "Egress") && allows(policies, src, dst, port, "Ingress")) {
-                        String edge = src.name() + " -> " + dst.name() + ":" + port;
+                    String edge = src.name() + " -> " + dst.name() + ":" + port;
+                    boolean egress = allows(policies, src, dst, port, "Egress");
+                    boolean ingress = allows(policies, src, dst, port, "Ingress");
+                    if (ingress && dst.namespace().equals(overlay.namespace)) {
+                        ingressAlone.add(edge);
+                    }
+                    if (egress && src.namespace().equals(overlay.namespace) && !dst.name().equals("kube-dns")) {
+                        egressAlone.add(edge);
+                    }
+                    if (egress && ingress) {
                         (dst.name().equals("kube-dns") ? dns : allowed).add(edge);
                     }
                 }
             }
         }
         assertThat(allowed).containsExactlyInAnyOrderElementsOf(EXPECTED);
+        assertThat(ingressAlone).as("ingress policies alone").containsExactlyInAnyOrderElementsOf(EXPECTED);
+        assertThat(egressAlone).as("egress policies alone")
+                .containsExactlyInAnyOrderElementsOf(EXPECTED.stream().filter(e -> !e.startsWith("api-client")).toList());
         // Every pod of the platform resolves names (and, by the line above, the intruder reaches nothing else).
         for (ObjectNode w : overlay.workloads()) {
             assertThat(dns).contains(Kustomize.name(w) + " -> kube-dns:53/UDP", Kustomize.name(w) + " -> kube-dns:53/TCP");
