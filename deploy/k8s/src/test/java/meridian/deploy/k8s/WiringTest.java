@@ -168,6 +168,8 @@ class WiringTest {
         assertServed(overlay, jaeger[0], Integer.parseInt(jaeger[1]), "jaeger");
         assertThat(config.at("/receivers/otlp/protocols/grpc/endpoint").asText()).endsWith(":4317");
         assertThat(config.at("/service/pipelines/traces/exporters").toString()).contains("otlp/jaeger");
+        // Jaeger v2's built-in config listens on localhost unless told otherwise: unreachable for the collector.
+        assertThat(environment(overlay, overlay.find("Deployment", "jaeger").orElseThrow()).get("JAEGER_LISTEN_HOST")).contains("0.0.0.0");
     }
 
     @ParameterizedTest
