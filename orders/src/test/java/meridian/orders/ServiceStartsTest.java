@@ -29,6 +29,7 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import meridian.orders.testing.Downstreams;
 import meridian.orders.v1.GetOrderRequest;
 import meridian.orders.v1.OrdersServiceGrpc;
 import meridian.testing.GrpcAssertions;
@@ -38,6 +39,7 @@ import meridian.testing.TestChannels;
 @QuarkusTest
 @WithTestResource(value = PostgresTestResource.class, scope = TestResourceScope.GLOBAL,
         initArgs = @ResourceArg(name = "database", value = "orders"))
+@WithTestResource(value = Downstreams.class, scope = TestResourceScope.GLOBAL)
 class ServiceStartsTest {
 
     private static final String SERVICE = "meridian.orders.v1.OrdersService";
