@@ -13,7 +13,7 @@ import meridian.orders.config.OrdersConfig;
 
 /**
  * Runs an idempotent downstream call within a budget, retrying transient failures with exponential
- * backoff while the budget lasts. Calls run detached from the incoming call's gRPC Context, so a caller
+ * backoff a few times while the budget lasts. Calls run detached from the incoming call's gRPC Context, so a caller
  * that goes away does not cancel a saga step halfway; the budget (derived from the caller's deadline)
  * bounds them instead.
  */
@@ -37,14 +37,15 @@ public class DownstreamCalls {
     public <T> T retrying(Budget budget, Callable<T> call) {
         long backoff = config.saga().retryInitialBackoff().toMillis();
         long maxBackoff = config.saga().retryMaxBackoff().toMillis();
-        while (true) {
+        for (int attempt = 1;; attempt++) {
             if (budget.expired()) {
                 throw Status.DEADLINE_EXCEEDED.withDescription("saga budget exhausted").asRuntimeException();
             }
             try {
                 return Context.ROOT.call(call);
             } catch (StatusRuntimeException e) {
-                if (!isTransient(e) || budget.remainingMillis() <= backoff) {
+                if (!isTransient(e) || attempt >= config.saga().retryMaxAttempts()
+                        || budget.remainingMillis() <= backoff) {
                     throw e;
                 }
             } catch (RuntimeException e) {

@@ -27,6 +27,9 @@ public interface OrdersConfig {
 
         Duration retryMaxBackoff();
 
+        /** Tries of one idempotent step before a transient failure counts as an outage. */
+        int retryMaxAttempts();
+
         /** How often a duplicate PlaceOrder looks whether the original finished. */
         Duration duplicatePollInterval();
 

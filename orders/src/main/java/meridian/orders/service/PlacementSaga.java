@@ -77,11 +77,13 @@ public class PlacementSaga {
     @WithSpan("orders.saga")
     public Outcome run(UUID id, Budget budget) {
         SagaView order = store.load(id);
+        // Resumed at RESERVING, an earlier run may have reserved already: giving up then needs a release.
+        boolean resumedAtReserve = order.step() == SagaStep.RESERVING;
         ServiceException failure = null;
         while (order.step() != SagaStep.DONE) {
             Step next = switch (order.step()) {
                 case PRICING -> price(order, budget);
-                case RESERVING -> reserve(order, budget);
+                case RESERVING -> reserve(order, budget, resumedAtReserve);
                 case COMPENSATING -> compensate(order);
                 case DONE -> new Step(order, null);
             };
@@ -126,13 +128,16 @@ public class PlacementSaga {
         return new Step(priced, null);
     }
 
-    private Step reserve(SagaView order, Budget budget) {
+    private Step reserve(SagaView order, Budget budget, boolean resumed) {
+        SagaStep afterGivingUp = resumed ? SagaStep.COMPENSATING : SagaStep.DONE;
         if (quoteExpired(order)) {
             return new Step(store.transition(order.id(), order.attempt(), SagaStep.RESERVING, OrderStatus.REJECTED,
-                    SagaStep.DONE, null, quoteExpiredRejection(), "rejected: quote expired"), null);
+                    afterGivingUp, null, quoteExpiredRejection(), "rejected: quote expired"), null);
         }
         if (budget.expired()) {
-            return abandon(order, deadlineExceeded());
+            ServiceException failure = deadlineExceeded();
+            return new Step(store.transition(order.id(), order.attempt(), SagaStep.RESERVING, failedState(order),
+                    afterGivingUp, null, failedRejection(order, failure), "rejected: " + failure.reason()), failure);
         }
         Reservation reservation;
         try {

@@ -11,6 +11,9 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 /**
  * Starts fake inventory and pricing gRPC servers on free ports in the test JVM and points the app's
  * gRPC clients at them. Tests reach the fakes through {@link #inventory()} and {@link #pricing()}.
+ * These classes are loaded by the test-resource class loader, not the app's: what tests exchange with the
+ * fakes must be JDK types (protobuf messages from the two loaders do not mix); tests needing contract
+ * types call the fakes over gRPC ({@link #inventoryPort()}).
  */
 public class Downstreams implements QuarkusTestResourceLifecycleManager {
 
@@ -50,6 +53,10 @@ public class Downstreams implements QuarkusTestResourceLifecycleManager {
 
     public static FakePricing pricing() {
         return pricing;
+    }
+
+    public static int inventoryPort() {
+        return inventoryServer.getPort();
     }
 
     private static Server start(NettyServerBuilder builder) {

@@ -45,7 +45,8 @@ public class FakeInventory extends InventoryServiceGrpc.InventoryServiceImplBase
 
     public final Faults reserveFaults = new Faults();
     public final Faults releaseFaults = new Faults();
-    public volatile Deadline lastReserveDeadline;
+    /** Milliseconds the last ReserveStock had before its deadline; -1 without one. */
+    public volatile long lastReserveBudgetMillis;
 
     private final Map<String, long[]> levels = new HashMap<>();
     private final Map<String, Reservation> byRequestId = new HashMap<>();
@@ -70,13 +71,15 @@ public class FakeInventory extends InventoryServiceGrpc.InventoryServiceImplBase
         return level == null ? 0 : level[1];
     }
 
-    public synchronized Reservation reservation(String name) {
-        return byName.get(name);
+    /** Names of the reservations ever made with {@code sku}. JDK types only: tests see this class through another class loader. */
+    public synchronized List<String> reservationsWithSku(String sku) {
+        return byName.values().stream().filter(r -> r.getLinesList().stream().anyMatch(l -> l.getSku().equals(sku)))
+                .map(Reservation::getName).sorted().toList();
     }
 
-    public synchronized List<Reservation> reservationsWithSku(String sku) {
-        return byName.values().stream().filter(r -> r.getLinesList().stream().anyMatch(l -> l.getSku().equals(sku)))
-                .toList();
+    /** State of a reservation, such as "RESERVATION_STATE_ACTIVE". */
+    public synchronized String reservationState(String name) {
+        return byName.get(name).getState().name();
     }
 
     /** Ends every open stock stream with UNAVAILABLE, as a restarting inventory would. */
@@ -99,7 +102,8 @@ public class FakeInventory extends InventoryServiceGrpc.InventoryServiceImplBase
 
     @Override
     public void reserveStock(ReserveStockRequest request, StreamObserver<ReserveStockResponse> out) {
-        lastReserveDeadline = Context.current().getDeadline();
+        Deadline deadline = Context.current().getDeadline();
+        lastReserveBudgetMillis = deadline == null ? -1 : deadline.timeRemaining(java.util.concurrent.TimeUnit.MILLISECONDS);
         try {
             reserveFaults.before();
             Reservation reservation = reserve(request);

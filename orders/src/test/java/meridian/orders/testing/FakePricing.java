@@ -33,7 +33,8 @@ public class FakePricing extends PricingServiceGrpc.PricingServiceImplBase {
 
     public final Faults quoteFaults = new Faults();
     public final AtomicInteger quotesIssued = new AtomicInteger();
-    public volatile Deadline lastQuoteDeadline;
+    /** Milliseconds the last QuotePrices had before its deadline; -1 without one. */
+    public volatile long lastQuoteBudgetMillis;
     /** TTL of new quotes; zero or negative issues quotes that are already expired. */
     public volatile Duration quoteTtl = Duration.ofMinutes(15);
 
@@ -46,7 +47,8 @@ public class FakePricing extends PricingServiceGrpc.PricingServiceImplBase {
 
     @Override
     public StreamObserver<QuotePricesRequest> quotePrices(StreamObserver<QuotePricesResponse> out) {
-        lastQuoteDeadline = Context.current().getDeadline();
+        Deadline deadline = Context.current().getDeadline();
+        lastQuoteBudgetMillis = deadline == null ? -1 : deadline.timeRemaining(java.util.concurrent.TimeUnit.MILLISECONDS);
         List<PricedLine> lines = new ArrayList<>();
         String[] ids = new String[2];
         return new StreamObserver<>() {
