@@ -1,0 +1,237 @@
+package meridian.loadgen;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Drives a scenario. Closed loop: every connection keeps {@code inFlight} operations outstanding, starting the next
+ * as one ends (finds the maximum throughput). Open loop: operations start at a fixed rate whatever the server does,
+ * and latency is measured from when each was meant to start, so a stalled server shows up as latency instead of
+ * silently lowering the load (coordinated omission corrected).
+ */
+public final class Runner {
+
+    public enum Mode {
+        CLOSED, OPEN
+    }
+
+    /** How hard to push: {@code rate} is used in open loop only, {@code inFlight} in closed loop only. */
+    public record Load(Mode mode, int connections, int inFlight, double rate, Duration duration) {
+
+        public static Load closed(int connections, int inFlight, Duration duration) {
+            return new Load(Mode.CLOSED, connections, inFlight, 0, duration);
+        }
+
+        public static Load open(int connections, double rate, Duration duration) {
+            return new Load(Mode.OPEN, connections, 0, rate, duration);
+        }
+
+        public String describe() {
+            return mode == Mode.CLOSED ? String.format(Locale.ROOT, "closed loop, %d connections x %d in flight", connections, inFlight)
+                    : String.format(Locale.ROOT, "open loop, %.0f/s over %d connections", rate, connections);
+        }
+    }
+
+    /** Warm-up (not recorded), then {@code repeats} measured runs. */
+    public record Plan(Duration warmup, int repeats) {
+    }
+
+    /** Above this many outstanding operations the open loop skips starts (and counts them) instead of piling up. */
+    private static final int OPEN_LOOP_BACKLOG = 20_000;
+    private static final Duration DRAIN = Duration.ofSeconds(10);
+
+    private final PrintStream progress;
+
+    public Runner(PrintStream progress) {
+        this.progress = progress;
+    }
+
+    /** Warms up, runs {@code plan.repeats()} times and summarises the runs (medians). */
+    public Result measure(String name, String group, String target, Scenario scenario, Load load, Plan plan,
+            ProcessSampler sampler) {
+        if (!plan.warmup().isZero()) {
+            run(scenario, new Load(load.mode(), load.connections(), load.inFlight(), load.rate(), plan.warmup()), null,
+                    name + " warm-up");
+        }
+        List<Run> runs = new ArrayList<>();
+        for (int i = 1; i <= plan.repeats(); i++) {
+            runs.add(run(scenario, load, sampler, name + " run " + i + "/" + plan.repeats()));
+        }
+        return Result.of(name, group, target, scenario.unit(), load.describe(), runs);
+    }
+
+    /** One measured run and the processes' usage during it. */
+    public record Run(RunStats stats, double seconds, Map<String, ProcessSampler.Usage> usage) {
+
+        public double throughput() {
+            return stats.okCount() / seconds;
+        }
+    }
+
+    public Run run(Scenario scenario, Load load, ProcessSampler sampler, String label) {
+        RunStats stats = new RunStats();
+        AtomicInteger outstanding = new AtomicInteger();
+        long start = System.nanoTime();
+        long end = start + load.duration().toNanos();
+        if (sampler != null) {
+            sampler.begin();
+        }
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "loadgen-progress");
+            t.setDaemon(true);
+            return t;
+        });
+        ticker.scheduleAtFixedRate(() -> {
+            RunStats.Interval interval = stats.tick();
+            if (sampler != null) {
+                sampler.sample();
+            }
+            progress.printf(Locale.ROOT, "  %-40s %5.1fs %10.0f %s/s  p50 %7.2f ms  p99 %7.2f ms  errors %d%n", label,
+                    interval.second(), interval.ok() / 1.0, scenario.unit(), interval.p50Millis(), interval.p99Millis(),
+                    stats.errorCount());
+        }, 1, 1, TimeUnit.SECONDS);
+        try {
+            if (load.mode() == Mode.CLOSED) {
+                Closed loop = new Closed(scenario, stats, outstanding, end);
+                for (int c = 0; c < load.connections(); c++) {
+                    for (int m = 0; m < load.inFlight(); m++) {
+                        outstanding.incrementAndGet();
+                        loop.issue(c);
+                    }
+                }
+                sleepUntil(end);
+            } else {
+                openLoop(scenario, load, stats, outstanding, start, end);
+            }
+        } finally {
+            ticker.shutdownNow();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Map<String, ProcessSampler.Usage> usage = sampler == null ? Map.of() : sampler.end();
+        stats.tick();
+        awaitDrained(outstanding);
+        return new Run(stats, seconds, usage);
+    }
+
+    /** Each ending operation starts the next on the same connection until the end time. */
+    private static final class Closed {
+        private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+        private final Scenario scenario;
+        private final RunStats stats;
+        private final AtomicInteger outstanding;
+        private final long end;
+
+        Closed(Scenario scenario, RunStats stats, AtomicInteger outstanding, long end) {
+            this.scenario = scenario;
+            this.stats = stats;
+            this.outstanding = outstanding;
+            this.end = end;
+        }
+
+        void issue(int connection) {
+            long started = System.nanoTime();
+            if (started >= end) {
+                outstanding.decrementAndGet();
+                return;
+            }
+            int[] depth = DEPTH.get();
+            if (depth[0] > 32) {
+                // An operation that ends synchronously (a failing channel) would otherwise recurse without bound.
+                Thread.startVirtualThread(() -> issue(connection));
+                return;
+            }
+            depth[0]++;
+            try {
+                scenario.start(connection, new Completion() {
+                    @Override
+                    public void ok() {
+                        long now = System.nanoTime();
+                        if (now < end) {
+                            stats.ok(now - started);
+                        }
+                        issue(connection);
+                    }
+
+                    @Override
+                    public void error(String code) {
+                        if (System.nanoTime() < end) {
+                            stats.error(code);
+                        }
+                        issue(connection);
+                    }
+                });
+            } finally {
+                depth[0]--;
+            }
+        }
+    }
+
+    private static void openLoop(Scenario scenario, Load load, RunStats stats, AtomicInteger outstanding, long start,
+            long end) {
+        double period = 1e9 / load.rate();
+        for (long i = 0;; i++) {
+            long intended = start + (long) (i * period);
+            if (intended >= end) {
+                return;
+            }
+            long wait = intended - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            if (outstanding.get() >= OPEN_LOOP_BACKLOG) {
+                stats.error(Outcomes.BACKLOG);
+                continue;
+            }
+            outstanding.incrementAndGet();
+            scenario.start((int) (i % load.connections()), new Completion() {
+                @Override
+                public void ok() {
+                    long now = System.nanoTime();
+                    if (now < end) {
+                        stats.ok(now - intended);
+                    }
+                    outstanding.decrementAndGet();
+                }
+
+                @Override
+                public void error(String code) {
+                    if (System.nanoTime() < end) {
+                        stats.error(code);
+                    }
+                    outstanding.decrementAndGet();
+                }
+            });
+        }
+    }
+
+    private static void awaitDrained(AtomicInteger outstanding) {
+        long deadline = System.nanoTime() + DRAIN.toNanos();
+        while (outstanding.get() > 0 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(1_000_000);
+        }
+    }
+
+    private static void sleepUntil(long nanoTime) {
+        long wait;
+        while ((wait = nanoTime - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(wait);
+        }
+    }
+
+    /** The run with the median throughput (the lower middle one for an even count). */
+    static Run median(List<Run> runs) {
+        List<Run> sorted = new ArrayList<>(runs);
+        sorted.sort(Comparator.comparingDouble(Run::throughput));
+        return sorted.get((sorted.size() - 1) / 2);
+    }
+}

@@ -1,0 +1,42 @@
+package meridian.loadgen;
+
+import java.util.function.Predicate;
+
+import io.grpc.stub.StreamObserver;
+
+/** Ends a completion from the outcome of a unary call, validating the response. */
+final class Unary {
+
+    private Unary() {
+    }
+
+    static <R> StreamObserver<R> observer(Completion done, Predicate<R> valid) {
+        return new StreamObserver<>() {
+            private boolean answered;
+
+            @Override
+            public void onNext(R response) {
+                answered = true;
+                boolean ok;
+                try {
+                    ok = valid.test(response);
+                } catch (RuntimeException e) {
+                    ok = false;
+                }
+                Outcomes.check(ok, done);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                done.error(Outcomes.code(t));
+            }
+
+            @Override
+            public void onCompleted() {
+                if (!answered) {
+                    done.error(Outcomes.INVALID);
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,81 @@
+package meridian.loadgen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The measuring itself, against scenarios that answer from a timer instead of a server. */
+class RunnerTest {
+
+    private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);
+    private final Runner runner = new Runner(new PrintStream(OutputStream.nullOutputStream()));
+
+    @AfterEach
+    void stop() {
+        timer.shutdownNow();
+    }
+
+    @Test
+    void openLoopMeasuresFromTheIntendedStartSoAStallShowsAsLatency() {
+        long stallUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(400);
+        // Everything started during the first 400 ms is answered only when the stall ends.
+        Scenario stalling = Scenario.of("stalling", "call", (connection, done) -> {
+            long delay = Math.max(0, stallUntil - System.nanoTime());
+            timer.schedule(done::ok, delay, TimeUnit.NANOSECONDS);
+        });
+
+        Runner.Run run = runner.run(stalling, Runner.Load.open(1, 200, Duration.ofSeconds(1)), null, "stall");
+
+        assertThat(run.stats().okCount()).isGreaterThan(100);
+        // The first call was meant to start at 0 and ended at 400 ms, and the 80 meant for the stall all waited:
+        // a closed loop would have started one call and seen one slow call.
+        assertThat(run.stats().histogram().getMaxValue()).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toMicros(300));
+        assertThat(run.stats().histogram().getValueAtPercentile(90)).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toMicros(150));
+    }
+
+    @Test
+    void errorsAreCountedByCodeAndNeverAsThroughput() {
+        AtomicLong sequence = new AtomicLong();
+        Scenario flaky = Scenario.of("flaky", "call", (connection, done) -> {
+            long n = sequence.incrementAndGet();
+            timer.execute(() -> {
+                if (n % 4 == 0) {
+                    done.error("UNAVAILABLE");
+                } else if (n % 4 == 1) {
+                    done.error(Outcomes.INVALID);
+                } else {
+                    done.ok();
+                }
+            });
+        });
+
+        Result result = runner.measure("flaky", "test", "none", flaky, Runner.Load.closed(2, 4, Duration.ofMillis(1500)),
+                new Runner.Plan(Duration.ZERO, 3), null);
+
+        assertThat(result.runThroughputs()).hasSize(3);
+        assertThat(result.errors()).containsOnlyKeys("UNAVAILABLE", Outcomes.INVALID);
+        long errors = result.errorCount();
+        assertThat(result.okCount()).isBetween(errors - 16, errors + 16);
+        assertThat(result.timeline()).isNotEmpty();
+        assertThat(result.percentileCurve()).isNotEmpty();
+    }
+
+    @Test
+    void synchronousCompletionsDoNotOverflowTheStack() {
+        Scenario immediate = Scenario.of("immediate", "call", (connection, done) -> done.error("UNAVAILABLE"));
+
+        Runner.Run run = runner.run(immediate, Runner.Load.closed(1, 1, Duration.ofMillis(300)), null, "immediate");
+
+        assertThat(run.stats().errorsByCode().get("UNAVAILABLE")).isGreaterThan(1000);
+        assertThat(run.stats().okCount()).isZero();
+    }
+}
