@@ -1,0 +1,146 @@
+package meridian.orders.service;
+
+import static meridian.orders.testing.OrdersTestSupport.customer;
+import static meridian.orders.testing.OrdersTestSupport.line;
+import static meridian.orders.testing.OrdersTestSupport.order;
+import static meridian.orders.testing.OrdersTestSupport.sku;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.grpc.ManagedChannel;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import meridian.inventory.v1.AdjustStockRequest;
+import meridian.inventory.v1.AdjustStockResponse;
+import meridian.inventory.v1.AdjustmentReason;
+import meridian.inventory.v1.InventoryServiceGrpc;
+import meridian.inventory.v1.StockAdjustment;
+import meridian.orders.testing.Downstreams;
+import meridian.orders.testing.FakeInventory;
+import meridian.orders.v1.GetOrderRequest;
+import meridian.orders.v1.Order;
+import meridian.orders.v1.OrderState;
+import meridian.orders.v1.OrdersServiceGrpc;
+import meridian.testing.PostgresTestResource;
+import meridian.testing.TestChannels;
+
+/** Backordered orders are confirmed in arrival order when stock comes through the inventory stock stream. */
+@QuarkusTest
+@WithTestResource(value = PostgresTestResource.class, scope = TestResourceScope.GLOBAL,
+        initArgs = @ResourceArg(name = "database", value = "orders"))
+@WithTestResource(value = Downstreams.class, scope = TestResourceScope.GLOBAL)
+class BackorderTest {
+
+    static final String LOCATION = "munich-3";
+
+    static ManagedChannel channel;
+    static ManagedChannel inventoryChannel;
+    static OrdersServiceGrpc.OrdersServiceBlockingStub orders;
+
+    FakeInventory inventory = Downstreams.inventory();
+
+    @BeforeAll
+    static void connect() {
+        channel = TestChannels.toApp();
+        inventoryChannel = TestChannels.to(Downstreams.inventoryPort());
+        orders = OrdersServiceGrpc.newBlockingStub(channel);
+    }
+
+    @AfterAll
+    static void disconnect() {
+        TestChannels.close(channel);
+        TestChannels.close(inventoryChannel);
+    }
+
+    String backorderable(String label) {
+        String sku = sku(label);
+        Downstreams.pricing().setPrice(sku, "EUR", "12.00");
+        inventory.setStock(LOCATION, sku, 0);
+        return sku;
+    }
+
+    Order backorder(String sku, long quantity) {
+        Order order = orders.placeOrder(order(customer("bo"), LOCATION, line(sku, quantity)).setAllowBackorder(true)
+                .build()).getOrder();
+        assertThat(order.getState()).isEqualTo(OrderState.ORDER_STATE_BACKORDERED);
+        return order;
+    }
+
+    @Test
+    void stockFromABulkFeedConfirmsBackordersOldestFirst() throws Exception {
+        String sku = backorderable("fifo");
+        Order first = backorder(sku, 2);
+        Order second = backorder(sku, 1);
+
+        feed(sku, 2);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(
+                () -> assertThat(state(first)).isEqualTo(OrderState.ORDER_STATE_CONFIRMED));
+        assertThat(state(second)).isEqualTo(OrderState.ORDER_STATE_BACKORDERED);
+
+        feed(sku, 1);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(
+                () -> assertThat(state(second)).isEqualTo(OrderState.ORDER_STATE_CONFIRMED));
+        assertThat(inventory.reserved(LOCATION, sku)).isEqualTo(3);
+        assertThat(inventory.reservationsWithSku(sku)).hasSize(2);
+    }
+
+    @Test
+    void stockStreamResumesFromItsCursorAfterInventoryDropsIt() throws Exception {
+        String sku = backorderable("resume");
+        Order order = backorder(sku, 4);
+        await().atMost(Duration.ofSeconds(20)).until(() -> inventory.watcherCount() == 1);
+
+        inventory.dropWatchers();
+        // The stock arrives while orders is disconnected: only resuming from the stored cursor finds it.
+        feed(sku, 4);
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(
+                () -> assertThat(state(order)).isEqualTo(OrderState.ORDER_STATE_CONFIRMED));
+        assertThat(inventory.watcherCount()).isEqualTo(1);
+        assertThat(inventory.reserved(LOCATION, sku)).isEqualTo(4);
+    }
+
+    OrderState state(Order order) {
+        return orders.getOrder(GetOrderRequest.newBuilder().setName(order.getName()).build()).getOrder().getState();
+    }
+
+    /** A warehouse feed through inventory's AdjustStock client stream. */
+    void feed(String sku, long delta) throws Exception {
+        CompletableFuture<AdjustStockResponse> done = new CompletableFuture<>();
+        StreamObserver<AdjustStockRequest> requests = InventoryServiceGrpc.newStub(inventoryChannel)
+                .adjustStock(new StreamObserver<>() {
+                    @Override
+                    public void onNext(AdjustStockResponse value) {
+                        done.complete(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        done.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+        String requestId = UUID.randomUUID().toString();
+        requests.onNext(AdjustStockRequest.newBuilder().setRequestId(requestId)
+                .addAdjustments(StockAdjustment.newBuilder().setSku(sku).setLocationId(LOCATION).setDelta(delta)
+                        .setReason(AdjustmentReason.ADJUSTMENT_REASON_RECEIVED))
+                .build());
+        requests.onCompleted();
+        assertThat(done.get(10, TimeUnit.SECONDS).getAppliedCount()).isEqualTo(1);
+    }
+}
