@@ -1,9 +1,9 @@
 package meridian.orders.grpc;
 
+import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
-import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.Uni;
+import meridian.conventions.errors.GrpcStatusMapper;
 import meridian.orders.service.OrderEventStream;
 import meridian.orders.service.OrderService;
 import meridian.orders.v1.CancelOrderRequest;
@@ -14,7 +14,7 @@ import meridian.orders.v1.GetOrderRequest;
 import meridian.orders.v1.GetOrderResponse;
 import meridian.orders.v1.ListOrdersRequest;
 import meridian.orders.v1.ListOrdersResponse;
-import meridian.orders.v1.MutinyOrdersServiceGrpc;
+import meridian.orders.v1.OrdersServiceGrpc;
 import meridian.orders.v1.PlaceOrderRequest;
 import meridian.orders.v1.PlaceOrderResponse;
 import meridian.orders.v1.WatchOrderEventsRequest;
@@ -22,53 +22,63 @@ import meridian.orders.v1.WatchOrderEventsResponse;
 
 /**
  * gRPC endpoint of meridian.orders.v1.OrdersService: maps messages, the service layer does the work.
- * Requests are validated by the conventions' interceptor before these methods run; database and
- * downstream work is blocking, so these methods run on worker threads.
+ * Requests are validated by the conventions' interceptor before these methods run; failures thrown here
+ * become statuses through the conventions' exception handler. Database and downstream work is blocking,
+ * so the unary methods run on worker threads. The plain grpc-java base (not the Mutiny one) gives the
+ * event stream real flow control.
  */
 @GrpcService
-public class OrdersGrpcService extends MutinyOrdersServiceGrpc.OrdersServiceImplBase {
+public class OrdersGrpcService extends OrdersServiceGrpc.OrdersServiceImplBase {
 
     private final OrderService orders;
     private final OrderEventStream events;
+    private final GrpcStatusMapper mapper;
 
-    public OrdersGrpcService(OrderService orders, OrderEventStream events) {
+    public OrdersGrpcService(OrderService orders, OrderEventStream events, GrpcStatusMapper mapper) {
         this.orders = orders;
         this.events = events;
+        this.mapper = mapper;
     }
 
     @Override
     @Blocking
-    public Uni<PlaceOrderResponse> placeOrder(PlaceOrderRequest request) {
-        return Uni.createFrom().item(() -> PlaceOrderResponse.newBuilder().setOrder(orders.place(request)).build());
+    public void placeOrder(PlaceOrderRequest request, StreamObserver<PlaceOrderResponse> out) {
+        reply(out, PlaceOrderResponse.newBuilder().setOrder(orders.place(request)).build());
     }
 
     @Override
     @Blocking
-    public Uni<GetOrderResponse> getOrder(GetOrderRequest request) {
-        return Uni.createFrom().item(() -> GetOrderResponse.newBuilder().setOrder(orders.get(request.getName())).build());
+    public void getOrder(GetOrderRequest request, StreamObserver<GetOrderResponse> out) {
+        reply(out, GetOrderResponse.newBuilder().setOrder(orders.get(request.getName())).build());
     }
 
     @Override
     @Blocking
-    public Uni<ListOrdersResponse> listOrders(ListOrdersRequest request) {
-        return Uni.createFrom().item(() -> orders.list(request));
+    public void listOrders(ListOrdersRequest request, StreamObserver<ListOrdersResponse> out) {
+        reply(out, orders.list(request));
     }
 
     @Override
     @Blocking
-    public Uni<CancelOrderResponse> cancelOrder(CancelOrderRequest request) {
-        return Uni.createFrom().item(() -> CancelOrderResponse.newBuilder().setOrder(orders.cancel(request)).build());
+    public void cancelOrder(CancelOrderRequest request, StreamObserver<CancelOrderResponse> out) {
+        reply(out, CancelOrderResponse.newBuilder().setOrder(orders.cancel(request)).build());
     }
 
     @Override
     @Blocking
-    public Uni<FulfillOrderResponse> fulfillOrder(FulfillOrderRequest request) {
-        return Uni.createFrom().item(() -> FulfillOrderResponse.newBuilder().setOrder(orders.fulfil(request)).build());
+    public void fulfillOrder(FulfillOrderRequest request, StreamObserver<FulfillOrderResponse> out) {
+        reply(out, FulfillOrderResponse.newBuilder().setOrder(orders.fulfil(request)).build());
     }
 
-    /** Not blocking: the stream reads the log on worker threads, batch by batch, as the client asks. */
+    /** Not blocking: the stream reads the log on worker threads, one batch at a time, as the client asks. */
     @Override
-    public Multi<WatchOrderEventsResponse> watchOrderEvents(WatchOrderEventsRequest request) {
-        return events.watch(request).map(e -> WatchOrderEventsResponse.newBuilder().setEvent(e).build());
+    public void watchOrderEvents(WatchOrderEventsRequest request, StreamObserver<WatchOrderEventsResponse> out) {
+        FlowControlledStream.send(
+                events.watch(request).map(e -> WatchOrderEventsResponse.newBuilder().setEvent(e).build()), out, mapper);
+    }
+
+    private static <T> void reply(StreamObserver<T> out, T response) {
+        out.onNext(response);
+        out.onCompleted();
     }
 }

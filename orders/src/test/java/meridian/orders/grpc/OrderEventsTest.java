@@ -1,0 +1,236 @@
+package meridian.orders.grpc;
+
+import static meridian.orders.testing.OrdersTestSupport.customer;
+import static meridian.orders.testing.OrdersTestSupport.line;
+import static meridian.orders.testing.OrdersTestSupport.order;
+import static meridian.orders.testing.OrdersTestSupport.sku;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import meridian.orders.persistence.OrderEventLog;
+import meridian.orders.testing.Downstreams;
+import meridian.orders.v1.Order;
+import meridian.orders.v1.OrderEvent;
+import meridian.orders.v1.OrderState;
+import meridian.orders.v1.OrdersServiceGrpc;
+import meridian.orders.v1.WatchOrderEventsRequest;
+import meridian.orders.v1.WatchOrderEventsResponse;
+import meridian.testing.GrpcAssertions;
+import meridian.testing.PostgresTestResource;
+import meridian.testing.TestChannels;
+
+/** The order event stream: commit order, resumable without gap or duplicate, flow controlled. */
+@QuarkusTest
+@WithTestResource(value = PostgresTestResource.class, scope = TestResourceScope.GLOBAL,
+        initArgs = @ResourceArg(name = "database", value = "orders"))
+@WithTestResource(value = Downstreams.class, scope = TestResourceScope.GLOBAL)
+class OrderEventsTest {
+
+    static final String LOCATION = "vienna-1";
+
+    static ManagedChannel channel;
+    static OrdersServiceGrpc.OrdersServiceBlockingStub orders;
+    static OrdersServiceGrpc.OrdersServiceStub async;
+
+    @Inject
+    OrderEventLog log;
+
+    @Inject
+    EntityManager em;
+
+    @BeforeAll
+    static void connect() {
+        channel = TestChannels.toApp();
+        orders = OrdersServiceGrpc.newBlockingStub(channel);
+        async = OrdersServiceGrpc.newStub(channel);
+    }
+
+    @AfterAll
+    static void disconnect() {
+        TestChannels.close(channel);
+    }
+
+    /** Collects a stream's events; requests {@code initial} messages then as many as {@code autoRequest} says. */
+    static final class Collector implements ClientResponseObserver<WatchOrderEventsRequest, WatchOrderEventsResponse> {
+        final List<OrderEvent> events = new CopyOnWriteArrayList<>();
+        final AtomicReference<Throwable> error = new AtomicReference<>();
+        final int initial;
+        final boolean autoRequest;
+        volatile ClientCallStreamObserver<WatchOrderEventsRequest> call;
+
+        Collector(int initial, boolean autoRequest) {
+            this.initial = initial;
+            this.autoRequest = autoRequest;
+        }
+
+        @Override
+        public void beforeStart(ClientCallStreamObserver<WatchOrderEventsRequest> requestStream) {
+            call = requestStream;
+            requestStream.disableAutoRequestWithInitial(initial);
+        }
+
+        @Override
+        public void onNext(WatchOrderEventsResponse value) {
+            events.add(value.getEvent());
+            if (autoRequest) {
+                call.request(1);
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            error.set(t);
+        }
+
+        @Override
+        public void onCompleted() {
+        }
+
+        void cancel() {
+            call.cancel("test done", null);
+        }
+
+        List<String> cursors() {
+            return events.stream().map(OrderEvent::getCursor).toList();
+        }
+    }
+
+    Collector watch(String customer, String cursor, int initial, boolean autoRequest) {
+        Collector collector = new Collector(initial, autoRequest);
+        async.watchOrderEvents(WatchOrderEventsRequest.newBuilder().setCustomerId(customer).setStartCursor(cursor)
+                .build(), collector);
+        return collector;
+    }
+
+    Order place(String customer, String sku) {
+        return orders.placeOrder(order(customer, LOCATION, line(sku, 1)).build()).getOrder();
+    }
+
+    static Predicate<OrderEvent> confirmedOf(Order order) {
+        return e -> e.getOrder().equals(order.getName()) && e.getToState() == OrderState.ORDER_STATE_CONFIRMED;
+    }
+
+    @Test
+    void resumingFromAnyCursorHasNoGapAndNoDuplicate() {
+        String sku = sku("events");
+        Downstreams.pricing().setPrice(sku, "EUR", "2.00");
+        Downstreams.inventory().setStock(LOCATION, sku, 1000);
+        String customer = customer("events");
+
+        // A stream from the head sees what is placed after it started; its first event gives a cursor.
+        Collector head = watch(customer, "", 100, true);
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            place(customer, sku);
+            return !head.events.isEmpty();
+        });
+        String start = head.events.get(0).getCursor();
+        head.cancel();
+        Order last = null;
+        for (int i = 0; i < 3; i++) {
+            last = place(customer, sku);
+        }
+        Order lastOrder = last;
+
+        Collector full = watch(customer, start, 100, true);
+        await().atMost(Duration.ofSeconds(20)).until(() -> full.events.stream().anyMatch(confirmedOf(lastOrder)));
+        full.cancel();
+        assertThat(full.cursors()).doesNotHaveDuplicates().doesNotContain(start);
+        // Per order: PENDING then CONFIRMED, each once.
+        assertThat(full.events.stream().filter(e -> e.getOrder().equals(lastOrder.getName())).map(OrderEvent::getToState))
+                .containsExactly(OrderState.ORDER_STATE_PENDING, OrderState.ORDER_STATE_CONFIRMED);
+        assertThat(full.events.get(full.events.size() - 1).getSnapshot()).isEqualTo(lastOrder);
+
+        // Cut anywhere, resume from the last cursor received: the same events, in the same order.
+        for (int cut = 1; cut < full.events.size(); cut += 2) {
+            Collector part = watch(customer, start, cut, false);
+            int size = cut;
+            await().atMost(Duration.ofSeconds(20)).until(() -> part.events.size() == size);
+            part.cancel();
+            Collector rest = watch(customer, part.events.get(cut - 1).getCursor(), 100, true);
+            await().atMost(Duration.ofSeconds(20)).until(() -> rest.events.stream().anyMatch(confirmedOf(lastOrder)));
+            rest.cancel();
+            List<String> resumed = new java.util.ArrayList<>(part.cursors());
+            resumed.addAll(rest.cursors());
+            assertThat(resumed).isEqualTo(full.cursors());
+        }
+    }
+
+    @Test
+    void malformedCursorIsInvalidCursor() {
+        GrpcAssertions.assertStatus(() -> orders.watchOrderEvents(WatchOrderEventsRequest.newBuilder()
+                .setStartCursor("bm90LWEtY3Vyc29y").build()).hasNext(), Status.Code.INVALID_ARGUMENT, "INVALID_CURSOR");
+    }
+
+    @Test
+    void aSlowReaderDoesNotMakeTheServerReadAheadAndCancellingStopsTheReads() {
+        String sku = sku("slow");
+        Downstreams.pricing().setPrice(sku, "EUR", "2.00");
+        Downstreams.inventory().setStock(LOCATION, sku, 10);
+        String customer = customer("slow");
+        Collector head = watch(customer, "", 1, false);
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            place(customer, sku);
+            return !head.events.isEmpty();
+        });
+        head.cancel();
+        String start = head.events.get(0).getCursor();
+        // A large backlog for this customer: far more than gRPC's flow control windows hold.
+        int backlog = 20_000;
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("""
+                INSERT INTO order_event (order_id, customer_id, from_state, to_state, message, snapshot, create_time)
+                SELECT e.order_id, e.customer_id, e.from_state, e.to_state, e.message, e.snapshot, e.create_time
+                FROM order_event e, generate_series(1, :n)
+                WHERE e.seq = (SELECT max(seq) FROM order_event WHERE customer_id = :customer)""")
+                .setParameter("n", backlog).setParameter("customer", customer).executeUpdate());
+
+        long before = log.rowsRead();
+        Collector slow = watch(customer, start, 1, false);
+        await().atMost(Duration.ofSeconds(20)).until(() -> slow.events.size() == 1);
+        // Let the server read whatever it would read ahead, then check it stopped far short of the backlog.
+        await().pollDelay(Duration.ofMillis(200)).atMost(Duration.ofSeconds(20)).until(stableRowsRead());
+        long readWhileSlow = log.rowsRead() - before;
+        assertThat(readWhileSlow).isLessThan(backlog / 2);
+
+        slow.call.request(10);
+        await().atMost(Duration.ofSeconds(20)).until(() -> slow.events.size() == 11);
+        slow.cancel();
+        await().pollDelay(Duration.ofMillis(200)).atMost(Duration.ofSeconds(20)).until(stableRowsRead());
+        long afterCancel = log.rowsRead();
+        place(customer, sku);
+        await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(20)).until(stableRowsRead());
+        assertThat(log.rowsRead()).isEqualTo(afterCancel);
+    }
+
+    /** True once rowsRead did not move between two polls. */
+    java.util.concurrent.Callable<Boolean> stableRowsRead() {
+        long[] last = { -1 };
+        return () -> {
+            long now = log.rowsRead();
+            boolean stable = now == last[0];
+            last[0] = now;
+            return stable;
+        };
+    }
+}
