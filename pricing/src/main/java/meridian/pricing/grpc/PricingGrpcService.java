@@ -119,9 +119,8 @@ public class PricingGrpcService extends MutinyPricingServiceGrpc.PricingServiceI
     }
 
     @Override
-    @Blocking
     public Multi<WatchPricesResponse> watchPrices(WatchPricesRequest request) {
-        return watch.watch(request.getStartCursor())
-                .map(change -> WatchPricesResponse.newBuilder().setChange(change).build());
+        return OutboundFlowControl.paced(watch.watch(request.getStartCursor())
+                .map(change -> WatchPricesResponse.newBuilder().setChange(change).build()));
     }
 }

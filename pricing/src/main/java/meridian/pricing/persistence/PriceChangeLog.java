@@ -46,10 +46,14 @@ public class PriceChangeLog {
         return new long[] { ((Number) row[0]).longValue(), ((Number) row[1]).longValue() };
     }
 
-    /** Deletes entries older than {@code before}, always keeping the newest one (it anchors cursor checks). */
+    /**
+     * Deletes the prefix of the log up to the newest entry older than {@code before}, so what remains is
+     * contiguous; always keeps the newest entry (it anchors the cursor checks).
+     */
     public int prune(Instant before) {
         return em.createNativeQuery("""
-                DELETE FROM price_change WHERE create_time < :before
+                DELETE FROM price_change
+                WHERE seq <= (SELECT MAX(seq) FROM price_change WHERE create_time < :before)
                 AND seq < (SELECT MAX(seq) FROM price_change)""")
                 .setParameter("before", before).executeUpdate();
     }

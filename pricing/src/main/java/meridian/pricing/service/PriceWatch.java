@@ -15,6 +15,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import meridian.conventions.watch.ChangeLogTail;
 import meridian.conventions.watch.CommitSignal;
 import meridian.conventions.watch.Cursors;
@@ -57,19 +58,24 @@ public class PriceWatch {
      * any change is streamed.
      */
     public Multi<PriceChange> watch(String startCursor) {
-        long[] bounds = QuarkusTransaction.requiringNew().call(log::bounds);
-        long after;
-        if (startCursor.isEmpty()) {
-            after = bounds[1];
-        } else {
-            after = cursors.decode(startCursor, "start_cursor");
-            if (bounds[0] > 0 && after < bounds[0] - 1) {
-                throw Cursors.expired("resync with ListPrices and ListPromotions");
-            }
-        }
+        Long cursor = startCursor.isEmpty() ? null : cursors.decode(startCursor, "start_cursor");
         ChangeLogTail<Entry> tail = new ChangeLogTail<>(this::read, Entry::sequence, signal, config.watchBatchSize(),
                 config.watchPollInterval());
-        return tail.follow(after).map(this::toChange);
+        return Multi.createFrom().deferred(() -> tail.follow(start(cursor)))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .map(this::toChange);
+    }
+
+    /** The sequence to follow from: the head for no cursor; CURSOR_EXPIRED when pruned past it. Blocking. */
+    private long start(Long cursor) {
+        long[] bounds = QuarkusTransaction.requiringNew().call(log::bounds);
+        if (cursor == null) {
+            return bounds[1];
+        }
+        if (bounds[0] > 0 && cursor < bounds[0] - 1) {
+            throw Cursors.expired("resync with ListPrices and ListPromotions");
+        }
+        return cursor;
     }
 
     /** Change log entries read by all watch streams so far (shows back-pressure and cancellation). */
@@ -91,8 +97,9 @@ public class PriceWatch {
         }
     }
 
+    /** Drops changes older than the retention; their cursors then get CURSOR_EXPIRED. */
     @Scheduled(every = "1h", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void prune() {
+    public void prune() {
         int deleted = QuarkusTransaction.requiringNew()
                 .call(() -> log.prune(clock.instant().minus(config.changeLogRetention())));
         if (deleted > 0) {
