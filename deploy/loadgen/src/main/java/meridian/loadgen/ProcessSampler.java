@@ -12,7 +12,8 @@ import java.util.stream.Stream;
 
 /**
  * CPU and resident memory of the processes under load, from /proc: CPU as cores used over a run (1.0 = one core
- * busy all the time), RSS as the largest value seen. A target may be several processes (PostgreSQL's backends).
+ * busy all the time), RSS as the largest value seen. A target may be several processes (PostgreSQL's backends):
+ * then its memory is the sum of their proportional set sizes, so shared memory is counted once.
  */
 public final class ProcessSampler {
 
@@ -49,7 +50,10 @@ public final class ProcessSampler {
 
     public synchronized void sample() {
         targets.forEach((name, pids) -> {
-            long rss = pids.get().stream().mapToLong(ProcessSampler::rssKb).sum();
+            List<Long> now = pids.get();
+            // Processes sharing memory (PostgreSQL's backends and shared buffers) are summed by their share (PSS).
+            long rss = now.size() == 1 ? memoryKb(now.get(0), "status", "VmRSS:")
+                    : now.stream().mapToLong(pid -> memoryKb(pid, "smaps_rollup", "Pss:")).sum();
             maxRss.merge(name, rss, Math::max);
         });
     }
@@ -91,9 +95,9 @@ public final class ProcessSampler {
         }
     }
 
-    private static long rssKb(long pid) {
-        try (Stream<String> lines = Files.lines(Path.of("/proc", Long.toString(pid), "status"))) {
-            return lines.filter(l -> l.startsWith("VmRSS:")).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")))
+    private static long memoryKb(long pid, String file, String field) {
+        try (Stream<String> lines = Files.lines(Path.of("/proc", Long.toString(pid), file))) {
+            return lines.filter(l -> l.startsWith(field)).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")))
                     .findFirst().orElse(0);
         } catch (IOException | RuntimeException gone) {
             return 0;

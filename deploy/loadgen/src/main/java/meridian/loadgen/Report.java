@@ -22,6 +22,7 @@ public final class Report {
     private final List<Ratio> ratios = new ArrayList<>();
     private final Map<String, Object> startup = new LinkedHashMap<>();
     private final List<String> notes = new ArrayList<>();
+    private final Map<String, String> profiles = new LinkedHashMap<>();
 
     public Report header(String key, Object value) {
         header.put(key, value);
@@ -52,6 +53,11 @@ public final class Report {
         startup.put(process, seconds);
     }
 
+    /** A text profile (JFR hot methods) of one process under one scenario. */
+    public void profile(String title, String text) {
+        profiles.put(title, text);
+    }
+
     public void note(String note) {
         notes.add(note);
     }
@@ -80,6 +86,7 @@ public final class Report {
             return m;
         }).toList());
         json.put("results", results.stream().map(Result::toJson).toList());
+        json.put("profiles", profiles);
         json.put("notes", notes);
         return json;
     }
@@ -129,6 +136,11 @@ public final class Report {
             if (!r.percentileCurve().isEmpty()) {
                 h.append(Svg.percentiles(r.percentileCurve()));
             }
+        }
+        if (!profiles.isEmpty()) {
+            h.append("<h2>Profiles: where the time goes</h2>");
+            profiles.forEach((title, text) -> h.append("<h3>").append(esc(title)).append("</h3><pre>").append(esc(text))
+                    .append("</pre>"));
         }
         h.append("<h2>Notes</h2><ul>");
         notes.forEach(n -> h.append("<li>").append(esc(n)).append("</li>"));

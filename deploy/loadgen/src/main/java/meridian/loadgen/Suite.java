@@ -217,6 +217,8 @@ public final class Suite {
             s.execute("SET search_path TO public");
             s.execute("INSERT INTO inventory.stock_level SELECT 'bench-a', 'BENCH-' || lpad(i::text, 5, '0'), "
                     + "1000000000000, 0, 0, now() FROM generate_series(1, 1000) i");
+            s.execute("INSERT INTO pricing.price (sku, currency_code, unit_minor, revision, update_actor, update_time) "
+                    + "SELECT 'BENCH-' || lpad(i::text, 5, '0'), 'EUR', 1000, 1, 'bench', now() FROM generate_series(1, 1000) i");
         } catch (SQLException | IOException e) {
             throw new IllegalStateException("cannot prepare D1: " + e.getMessage(), e);
         }
@@ -272,6 +274,7 @@ public final class Suite {
         Map<String, Integer> ports = new HashMap<>();
         SERVICES.forEach(s -> ports.put(s, freePort()));
         Map<String, ServiceProcess> services = new LinkedHashMap<>();
+        Map<String, Long> pids = new LinkedHashMap<>();
         OtlpSink sink = traced ? new OtlpSink() : null;
         try {
             ProcessSampler sampler = sampler().addByCommand("postgres", "postgres");
@@ -289,6 +292,7 @@ public final class Suite {
                     long pid = Child.pidOf(service, ports.get(service));
                     Child.pin(pid, options.serverCpus());
                     sampler.add(service, pid);
+                    pids.put(service, pid);
                 }
                 for (String service : wave) {
                     services.get(service).awaitServing(Duration.ofSeconds(120));
@@ -301,6 +305,9 @@ public final class Suite {
                     Channels orders = new Channels("localhost", ports.get("orders"), WRITE_CONNECTIONS)) {
                 Catalog catalog = Catalog.generate("bench-a", "BENCH", 1000, 42).seed(inventory.get(0), pricing.get(0));
                 scenarios(group, traced, catalog, inventory, pricing, orders, sampler);
+                if (traced && !options.smoke()) {
+                    profile("PlaceOrder", PlatformScenarios.placeOrder(orders, catalog), writeLoad(), pids);
+                }
             }
         } finally {
             services.values().forEach(ServiceProcess::stop);
@@ -389,6 +396,35 @@ public final class Suite {
         }
         Path jar = options.root().resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
         return new ServiceProcess(service, jar, ports.get(service), env, properties, work.resolve("logs/" + service + ".log"));
+    }
+
+    /**
+     * One extra, unreported run of a scenario with Java Flight Recorder in every service, summarised per service by
+     * layer and hottest methods (the recordings are deleted: they are large and the summary is what is read).
+     */
+    private void profile(String name, Scenario scenario, Runner.Load load, Map<String, Long> pids) {
+        Path bin = Path.of(System.getProperty("java.home"), "bin");
+        Path dir = work.resolve("profiles");
+        try (scenario) {
+            Files.createDirectories(dir);
+            for (Map.Entry<String, Long> p : pids.entrySet()) {
+                tools.exec(dir, List.of(bin.resolve("jcmd").toString(), p.getValue().toString(), "JFR.start", "name=bench",
+                        "settings=profile", "filename=" + dir.resolve(p.getKey() + ".jfr")), Map.of());
+            }
+            runner.run(scenario, load, null, name + " under JFR");
+            for (Map.Entry<String, Long> p : pids.entrySet()) {
+                tools.exec(dir, List.of(bin.resolve("jcmd").toString(), p.getValue().toString(), "JFR.stop", "name=bench"),
+                        Map.of());
+                Path recording = dir.resolve(p.getKey() + ".jfr");
+                String samples = tools.exec(dir, List.of(bin.resolve("jfr").toString(), "print", "--events",
+                        "jdk.ExecutionSample", "--stack-depth", "64", recording.toString()), Map.of());
+                report.profile(p.getKey() + " during " + name + " (" + load.describe() + ")",
+                        JfrSummary.summarise(samples, 15));
+                Files.deleteIfExists(recording);
+            }
+        } catch (IOException | RuntimeException e) {
+            report.note("profiling " + name + " failed: " + e.getMessage());
+        }
     }
 
     // ---- measuring and ratios -------------------------------------------------------------------------------
