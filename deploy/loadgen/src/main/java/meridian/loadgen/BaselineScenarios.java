@@ -1,5 +1,6 @@
 package meridian.loadgen;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import meridian.bench.v1.EchoMessage;
@@ -28,7 +29,7 @@ final class BaselineScenarios {
 
             @Override
             public void start(int connection, Completion done) {
-                stubs[connection].sayHello(request, Unary.observer(done, (HelloReply r) -> expected.equals(r.getMessage())));
+                stubs[connection].withDeadlineAfter(Unary.DEADLINE_SECONDS, TimeUnit.SECONDS).sayHello(request, Unary.observer(done, (HelloReply r) -> expected.equals(r.getMessage())));
             }
         };
     }

@@ -3,6 +3,7 @@ package meridian.loadgen;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 import io.grpc.stub.StreamObserver;
 import meridian.inventory.v1.GetStockLevelRequest;
@@ -39,7 +40,7 @@ public final class PlatformScenarios {
         }
         return Scenario.of("GetStockLevel", "call", (connection, done) -> {
             String name = catalog.stockLevelName(catalog.randomIndex());
-            stubs[connection].getStockLevel(GetStockLevelRequest.newBuilder().setName(name).build(),
+            stubs[connection].withDeadlineAfter(Unary.DEADLINE_SECONDS, TimeUnit.SECONDS).getStockLevel(GetStockLevelRequest.newBuilder().setName(name).build(),
                     Unary.observer(done, r -> name.equals(r.getStockLevel().getName()) && r.getStockLevel().getAvailable() >= 0
                             && r.getStockLevel().getOnHand() >= r.getStockLevel().getReserved()));
         });
@@ -53,7 +54,7 @@ public final class PlatformScenarios {
         return Scenario.of("GetPrice", "call", (connection, done) -> {
             int sku = catalog.randomIndex();
             String name = catalog.priceName(sku);
-            stubs[connection].getPrice(GetPriceRequest.newBuilder().setName(name).build(), Unary.observer(done,
+            stubs[connection].withDeadlineAfter(Unary.DEADLINE_SECONDS, TimeUnit.SECONDS).getPrice(GetPriceRequest.newBuilder().setName(name).build(), Unary.observer(done,
                     r -> name.equals(r.getPrice().getName()) && Catalog.cents(r.getPrice().getUnitPrice()) == catalog.priceCents(sku)));
         });
     }
@@ -110,7 +111,7 @@ public final class PlatformScenarios {
             }
             long total = expectedTotal;
             String id = UUID.randomUUID().toString();
-            StreamObserver<QuotePricesRequest> requests = stubs[connection].quotePrices(new StreamObserver<>() {
+            StreamObserver<QuotePricesRequest> requests = stubs[connection].withDeadlineAfter(Unary.DEADLINE_SECONDS, TimeUnit.SECONDS).quotePrices(new StreamObserver<>() {
                 private int lines;
                 private boolean valid = true;
                 private boolean quoted;
@@ -156,7 +157,7 @@ public final class PlatformScenarios {
                 request.addLines(ReservationLine.newBuilder().setSku(catalog.sku(sku)).setLocationId(catalog.location())
                         .setQuantity(Catalog.quantity()));
             }
-            stubs[connection].reserveStock(request.build(), Unary.observer(done,
+            stubs[connection].withDeadlineAfter(Unary.DEADLINE_SECONDS, TimeUnit.SECONDS).reserveStock(request.build(), Unary.observer(done,
                     r -> r.getReservation().getState() == ReservationState.RESERVATION_STATE_ACTIVE
                             && r.getReservation().getLinesCount() == skus.length && !r.getReservation().getName().isEmpty()));
         });
@@ -179,7 +180,7 @@ public final class PlatformScenarios {
                 request.addLines(OrderLineInput.newBuilder().setSku(catalog.sku(sku)).setQuantity(quantity));
             }
             long total = expectedTotal;
-            stubs[connection].placeOrder(request.build(), Unary.observer(done, r -> confirmed(r.getOrder(), skus.length, total)));
+            stubs[connection].withDeadlineAfter(Unary.DEADLINE_SECONDS, TimeUnit.SECONDS).placeOrder(request.build(), Unary.observer(done, r -> confirmed(r.getOrder(), skus.length, total)));
         });
     }
 

@@ -7,6 +7,9 @@ import io.grpc.stub.StreamObserver;
 /** Ends a completion from the outcome of a unary call, validating the response. */
 final class Unary {
 
+    /** Like ghz's default timeout: a call that takes longer ends as DEADLINE_EXCEEDED instead of stalling a slot. */
+    static final long DEADLINE_SECONDS = 10;
+
     private Unary() {
     }
 
