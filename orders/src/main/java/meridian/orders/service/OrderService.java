@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import io.grpc.Status;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.grpc.StatusRuntimeException;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import meridian.conventions.errors.ErrorDetails;
@@ -41,9 +42,11 @@ public class OrderService {
     private final InventoryClient inventory;
     private final SagaFaultHook faults;
     private final OrdersConfig config;
+    private final MeterRegistry meters;
 
     public OrderService(OrderStore store, OrderRepository orders, PlacementSaga saga, InventoryClient inventory,
-            SagaFaultHook faults, OrdersConfig config) {
+            SagaFaultHook faults, OrdersConfig config, MeterRegistry meters) {
+        this.meters = meters;
         this.store = store;
         this.orders = orders;
         this.saga = saga;
@@ -63,9 +66,10 @@ public class OrderService {
         if (!created.created()) {
             return awaitPlaced(created.view(), budget);
         }
-        UUID id = created.view().id();
-        faults.reached(SagaPoint.ORDER_CREATED, id);
-        PlacementSaga.Outcome outcome = saga.run(id, budget);
+        faults.reached(SagaPoint.ORDER_CREATED, created.view().id());
+        PlacementSaga.Outcome outcome = saga.run(created.view(), budget);
+        meters.counter("orders.placed", "state", outcome.view().state().name(),
+                "reason", outcome.view().order().getRejection().getReason()).increment();
         if (outcome.failure() != null) {
             throw outcome.failure();
         }

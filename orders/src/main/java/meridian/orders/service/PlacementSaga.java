@@ -74,9 +74,13 @@ public class PlacementSaga {
     }
 
     /** Runs the saga of order {@code id} from its persisted step until nothing is left in flight (or a crash). */
-    @WithSpan("orders.saga")
     public Outcome run(UUID id, Budget budget) {
-        SagaView order = store.load(id);
+        return run(store.load(id), budget);
+    }
+
+    /** Runs the saga of an order just read in its own committed transaction. */
+    @WithSpan("orders.saga")
+    public Outcome run(SagaView order, Budget budget) {
         // Resumed at RESERVING, an earlier run may have reserved already: giving up then needs a release.
         boolean resumedAtReserve = order.step() == SagaStep.RESERVING;
         ServiceException failure = null;

@@ -1,6 +1,8 @@
 package meridian.orders.service;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -32,6 +34,7 @@ public class StockWatcher {
 
     private static final Logger LOG = Logger.getLogger(StockWatcher.class);
     static final String STREAM = "inventory.stock-levels";
+    private static final Duration CURSOR_SAVE_INTERVAL = Duration.ofSeconds(1);
 
     private final InventoryClient inventory;
     private final BackorderService backorders;
@@ -39,6 +42,7 @@ public class StockWatcher {
     private final Clock clock;
     private volatile Cancellable subscription;
     private volatile boolean resync;
+    private volatile Instant lastSaved = Instant.MIN;
 
     public StockWatcher(InventoryClient inventory, BackorderService backorders, OrdersConfig config, Clock clock) {
         this.inventory = inventory;
@@ -102,11 +106,18 @@ public class StockWatcher {
     }
 
     private void handle(StockChange change) {
-        if (change.getOnHandDelta() > change.getReservedDelta()) {
+        boolean relevant = change.getOnHandDelta() > change.getReservedDelta();
+        if (relevant) {
             // Available = on hand - reserved went up: stock arrived or a reservation let go.
             backorders.stockArrived(change.getStockLevel().getLocationId(), change.getStockLevel().getSku());
         }
-        QuarkusTransaction.requiringNew().run(() -> saveCursor(change.getCursor()));
+        // Replaying changes after a restart is harmless (backorder retries are idempotent), so the cursor
+        // of mere reservations is saved at most once per interval, not once per change.
+        Instant now = clock.instant();
+        if (relevant || !now.isBefore(lastSaved.plus(CURSOR_SAVE_INTERVAL))) {
+            QuarkusTransaction.requiringNew().run(() -> saveCursor(change.getCursor()));
+            lastSaved = now;
+        }
     }
 
     private void saveCursor(String cursor) {

@@ -21,13 +21,14 @@ public class Downstreams implements QuarkusTestResourceLifecycleManager {
     private static FakePricing pricing;
     private static Server inventoryServer;
     private static Server pricingServer;
+    private static final FakeHealth inventoryHealth = new FakeHealth();
 
     @Override
     public synchronized Map<String, String> start() {
         if (inventoryServer == null) {
             inventory = new FakeInventory();
             pricing = new FakePricing();
-            inventoryServer = start(NettyServerBuilder.forPort(0).addService(inventory).addService(new FakeHealth()));
+            inventoryServer = start(NettyServerBuilder.forPort(0).addService(inventory).addService(inventoryHealth));
             pricingServer = start(NettyServerBuilder.forPort(0).addService(pricing).addService(new FakeHealth()));
         }
         // test-port too: in test mode Quarkus points clients at the app's own test port otherwise.
@@ -53,6 +54,11 @@ public class Downstreams implements QuarkusTestResourceLifecycleManager {
 
     public static FakePricing pricing() {
         return pricing;
+    }
+
+    /** Makes inventory's gRPC health answer SERVING or NOT_SERVING. */
+    public static void setInventoryServing(boolean serving) {
+        inventoryHealth.serving = serving;
     }
 
     public static int inventoryPort() {

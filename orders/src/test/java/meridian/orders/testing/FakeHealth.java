@@ -6,12 +6,15 @@ import grpc.health.v1.HealthOuterClass.HealthCheckResponse;
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
 import io.grpc.stub.StreamObserver;
 
-/** grpc.health.v1 of a fake downstream: always SERVING while its server runs. */
+/** grpc.health.v1 of a fake downstream: SERVING unless a test says otherwise. */
 class FakeHealth extends HealthGrpc.HealthImplBase {
+
+    volatile boolean serving = true;
 
     @Override
     public void check(HealthCheckRequest request, StreamObserver<HealthCheckResponse> out) {
-        out.onNext(HealthCheckResponse.newBuilder().setStatus(ServingStatus.SERVING).build());
+        out.onNext(HealthCheckResponse.newBuilder()
+                .setStatus(serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING).build());
         out.onCompleted();
     }
 }

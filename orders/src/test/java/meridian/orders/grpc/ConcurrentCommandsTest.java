@@ -1,0 +1,102 @@
+package meridian.orders.grpc;
+
+import static meridian.orders.testing.OrdersTestSupport.customer;
+import static meridian.orders.testing.OrdersTestSupport.line;
+import static meridian.orders.testing.OrdersTestSupport.order;
+import static meridian.orders.testing.OrdersTestSupport.sku;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import meridian.orders.testing.Downstreams;
+import meridian.orders.v1.CancelOrderRequest;
+import meridian.orders.v1.FulfillOrderRequest;
+import meridian.orders.v1.GetOrderRequest;
+import meridian.orders.v1.Order;
+import meridian.orders.v1.OrderState;
+import meridian.orders.v1.OrdersServiceGrpc;
+import meridian.testing.PostgresTestResource;
+import meridian.testing.TestChannels;
+
+/** Cancel racing fulfil: one wins, and the order agrees with what inventory did. */
+@QuarkusTest
+@WithTestResource(value = PostgresTestResource.class, scope = TestResourceScope.GLOBAL,
+        initArgs = @ResourceArg(name = "database", value = "orders"))
+@WithTestResource(value = Downstreams.class, scope = TestResourceScope.GLOBAL)
+class ConcurrentCommandsTest {
+
+    static final String LOCATION = "lyon-1";
+
+    static ManagedChannel channel;
+    static OrdersServiceGrpc.OrdersServiceBlockingStub orders;
+
+    @BeforeAll
+    static void connect() {
+        channel = TestChannels.toApp();
+        orders = OrdersServiceGrpc.newBlockingStub(channel);
+    }
+
+    @AfterAll
+    static void disconnect() {
+        TestChannels.close(channel);
+    }
+
+    @Test
+    void cancelRacingFulfilLeavesOrderAndReservationConsistent() throws Exception {
+        String sku = sku("race");
+        Downstreams.pricing().setPrice(sku, "EUR", "1.00");
+        Downstreams.inventory().setStock(LOCATION, sku, 100);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            for (int round = 0; round < 10; round++) {
+                Order order = orders.placeOrder(order(customer("race"), LOCATION, line(sku, 1)).build()).getOrder();
+                List<Callable<String>> calls = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    calls.add(() -> outcome(() -> orders.cancelOrder(CancelOrderRequest.newBuilder()
+                            .setName(order.getName()).setRequestId(UUID.randomUUID().toString()).build()).getOrder()));
+                    calls.add(() -> outcome(() -> orders.fulfillOrder(FulfillOrderRequest.newBuilder()
+                            .setName(order.getName()).setRequestId(UUID.randomUUID().toString()).build()).getOrder()));
+                }
+                for (Future<String> f : pool.invokeAll(calls)) {
+                    assertThat(f.get()).isIn("CANCELLED", "FULFILLED", "FAILED_PRECONDITION", "ABORTED");
+                }
+                Order settled = orders.getOrder(GetOrderRequest.newBuilder().setName(order.getName()).build()).getOrder();
+                String reservation = Downstreams.inventory().reservationState(order.getReservation());
+                if (settled.getState() == OrderState.ORDER_STATE_FULFILLED) {
+                    assertThat(reservation).isEqualTo("RESERVATION_STATE_COMMITTED");
+                } else {
+                    assertThat(settled.getState()).isEqualTo(OrderState.ORDER_STATE_CANCELLED);
+                    assertThat(reservation).isEqualTo("RESERVATION_STATE_RELEASED");
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    static String outcome(Callable<Order> call) throws Exception {
+        try {
+            return call.call().getState().name().substring("ORDER_STATE_".length());
+        } catch (StatusRuntimeException e) {
+            return e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION ? "FAILED_PRECONDITION"
+                    : e.getStatus().getCode().name();
+        }
+    }
+}
