@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -23,18 +22,18 @@ final class Child implements AutoCloseable {
         this.log = log;
     }
 
+    /**
+     * Starts the process and then pins it, like the services (ServiceProcess starts them): every server JVM sizes
+     * its GC and thread pools from the same CPU count.
+     */
     static Child start(String name, List<String> command, String cpus, Path work) {
-        List<String> pinned = new ArrayList<>();
-        if (!cpus.isEmpty()) {
-            pinned.addAll(List.of("taskset", "-c", cpus));
-        }
-        pinned.addAll(command);
         Path log = work.resolve("logs").resolve(name + ".log");
         try {
             Files.createDirectories(log.getParent());
             long start = System.nanoTime();
-            Process process = new ProcessBuilder(pinned).redirectErrorStream(true)
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            pin(process.pid(), cpus);
             return new Child(name, process, start, log);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);

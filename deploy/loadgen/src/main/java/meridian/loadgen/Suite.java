@@ -121,7 +121,8 @@ public final class Suite {
         report.header("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
                 + " (services and tool)");
         report.header("cpu pinning", options.serverCpus().isEmpty() ? "none (taskset missing or fewer than 2 CPUs)"
-                : "servers (services, baselines, PostgreSQL) on CPU " + options.serverCpus() + ", load tools on CPU "
+                : "servers (services, baselines, PostgreSQL) on CPU " + options.serverCpus()
+                        + " (server JVMs pinned right after start, so all size GC and pools alike), load tools on CPU "
                         + options.clientCpus());
         report.header("plan", String.format(Locale.ROOT, "warm-up %ss, %d runs of %ss each, median reported",
                 timing.plan().warmup().toSeconds(), timing.plan().repeats(), timing.run().toSeconds()));
