@@ -5,13 +5,19 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import java.util.function.Supplier;
+
+import org.jboss.logging.Logger;
+
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
-import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import meridian.conventions.errors.GrpcStatusMapper;
 import meridian.conventions.errors.ServiceException;
 import meridian.conventions.idempotency.RequestFingerprint;
+import meridian.inventory.config.InventoryConfig;
 import meridian.inventory.persistence.ReservationRecord;
 import meridian.inventory.persistence.StockKey;
 import meridian.inventory.service.ContractMessages;
@@ -33,7 +39,7 @@ import meridian.inventory.v1.GetStockLevelRequest;
 import meridian.inventory.v1.GetStockLevelResponse;
 import meridian.inventory.v1.ListStockLevelsRequest;
 import meridian.inventory.v1.ListStockLevelsResponse;
-import meridian.inventory.v1.MutinyInventoryServiceGrpc;
+import meridian.inventory.v1.InventoryServiceGrpc;
 import meridian.inventory.v1.ReleaseReservationRequest;
 import meridian.inventory.v1.ReleaseReservationResponse;
 import meridian.inventory.v1.ReserveStockRequest;
@@ -45,94 +51,161 @@ import meridian.inventory.v1.WatchStockLevelsResponse;
  * gRPC endpoint of meridian.inventory.v1.InventoryService: maps messages, the service layer does the
  * work. Requests are already validated against the contract (RequestValidationInterceptor) except the
  * client stream, whose lines the feed validates one by one. Database work runs on worker threads.
+ * Plain grpc-java stubs (not Mutiny) so the watch stream can follow the call's flow control.
  */
 @GrpcService
-public class InventoryGrpcService extends MutinyInventoryServiceGrpc.InventoryServiceImplBase {
+public class InventoryGrpcService extends InventoryServiceGrpc.InventoryServiceImplBase {
+
+    private static final Logger LOG = Logger.getLogger(InventoryGrpcService.class);
 
     private final StockQueryService queries;
     private final ReservationService reservations;
     private final StockFeedService feeds;
     private final StockWatchService watches;
+    private final GrpcStatusMapper errors;
+    private final InventoryConfig config;
 
     InventoryGrpcService(StockQueryService queries, ReservationService reservations, StockFeedService feeds,
-            StockWatchService watches) {
+            StockWatchService watches, GrpcStatusMapper errors, InventoryConfig config) {
+        this.config = config;
         this.queries = queries;
         this.reservations = reservations;
         this.feeds = feeds;
         this.watches = watches;
+        this.errors = errors;
     }
 
     @Override
     @Blocking
-    public Uni<GetStockLevelResponse> getStockLevel(GetStockLevelRequest request) {
-        return Uni.createFrom().item(GetStockLevelResponse.newBuilder()
+    public void getStockLevel(GetStockLevelRequest request, StreamObserver<GetStockLevelResponse> response) {
+        reply(response, () -> GetStockLevelResponse.newBuilder()
                 .setStockLevel(queries.get(ContractMessages.stockKey(request.getName()))).build());
     }
 
     @Override
     @Blocking
-    public Uni<BatchGetStockLevelsResponse> batchGetStockLevels(BatchGetStockLevelsRequest request) {
+    public void batchGetStockLevels(BatchGetStockLevelsRequest request,
+            StreamObserver<BatchGetStockLevelsResponse> response) {
         List<StockKey> keys = request.getNamesList().stream().map(ContractMessages::stockKey).toList();
-        return Uni.createFrom().item(BatchGetStockLevelsResponse.newBuilder()
+        reply(response, () -> BatchGetStockLevelsResponse.newBuilder()
                 .addAllStockLevels(queries.batchGet(keys)).build());
     }
 
     @Override
     @Blocking
-    public Uni<ListStockLevelsResponse> listStockLevels(ListStockLevelsRequest request) {
-        return Uni.createFrom().item(queries.list(request.getParent(), request.getPageSize(),
-                request.getPageToken(), request.getSkuPrefix()));
+    public void listStockLevels(ListStockLevelsRequest request, StreamObserver<ListStockLevelsResponse> response) {
+        reply(response, () -> queries.list(request.getParent(), request.getPageSize(), request.getPageToken(),
+                request.getSkuPrefix()));
     }
 
     @Override
     @Blocking
-    public Uni<ReserveStockResponse> reserveStock(ReserveStockRequest request) {
+    public void reserveStock(ReserveStockRequest request, StreamObserver<ReserveStockResponse> response) {
         List<ReservationRecord.Line> lines = request.getLinesList().stream()
                 .map(l -> new ReservationRecord.Line(new StockKey(l.getLocationId(), l.getSku()), l.getQuantity()))
                 .toList();
         Optional<Duration> ttl = request.hasTtl()
                 ? Optional.of(Duration.ofSeconds(request.getTtl().getSeconds(), request.getTtl().getNanos()))
                 : Optional.empty();
-        return Uni.createFrom().item(reservations.reserve(new ReserveCommand(UUID.fromString(request.getRequestId()),
+        reply(response, () -> reservations.reserve(new ReserveCommand(UUID.fromString(request.getRequestId()),
                 RequestFingerprint.of(request), lines, ttl)));
     }
 
     @Override
     @Blocking
-    public Uni<CommitReservationResponse> commitReservation(CommitReservationRequest request) {
-        return Uni.createFrom().item(reservations.commit(reservationId(request.getName()),
+    public void commitReservation(CommitReservationRequest request,
+            StreamObserver<CommitReservationResponse> response) {
+        reply(response, () -> reservations.commit(reservationId(request.getName()),
                 UUID.fromString(request.getRequestId()), RequestFingerprint.of(request)));
     }
 
     @Override
     @Blocking
-    public Uni<ReleaseReservationResponse> releaseReservation(ReleaseReservationRequest request) {
-        return Uni.createFrom().item(reservations.release(reservationId(request.getName()),
+    public void releaseReservation(ReleaseReservationRequest request,
+            StreamObserver<ReleaseReservationResponse> response) {
+        reply(response, () -> reservations.release(reservationId(request.getName()),
                 UUID.fromString(request.getRequestId()), RequestFingerprint.of(request)));
     }
 
     @Override
     @Blocking
-    public Uni<GetReservationResponse> getReservation(GetReservationRequest request) {
-        return Uni.createFrom().item(GetReservationResponse.newBuilder()
+    public void getReservation(GetReservationRequest request, StreamObserver<GetReservationResponse> response) {
+        reply(response, () -> GetReservationResponse.newBuilder()
                 .setReservation(queries.reservation(reservationId(request.getName()))).build());
     }
 
-    /** Lines are collected (and validated) as they arrive; the feed is applied only after half-close. */
-    @Override
-    public Uni<AdjustStockResponse> adjustStock(Multi<AdjustStockRequest> request) {
-        return request.collect().in(feeds::open, StockFeed::add)
-                .emitOn(Infrastructure.getDefaultWorkerPool())
-                .map(feeds::apply);
-    }
-
-    /** The cursor is checked before the stream starts, so a bad one fails the call itself. */
+    /**
+     * Lines are validated as they arrive; the feed is applied on a worker thread after half-close.
+     * A cancelled or failed stream is dropped with nothing applied.
+     */
     @Override
     @Blocking
-    public Multi<WatchStockLevelsResponse> watchStockLevels(WatchStockLevelsRequest request) {
-        long after = watches.startAfter(request.getStartCursor());
-        return watches.follow(after, request.getLocationIdsList(), request.getSkusList())
-                .map(change -> WatchStockLevelsResponse.newBuilder().setChange(change).build());
+    public StreamObserver<AdjustStockRequest> adjustStock(StreamObserver<AdjustStockResponse> response) {
+        StockFeed feed = feeds.open();
+        return new StreamObserver<>() {
+            private boolean refused;
+
+            @Override
+            public void onNext(AdjustStockRequest message) {
+                if (refused) {
+                    return;
+                }
+                try {
+                    feed.add(message);
+                } catch (RuntimeException e) {
+                    refused = true;
+                    response.onError(errors.toStatus(e));
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                LOG.debugf("stock feed dropped, nothing applied: %s", t.toString());
+            }
+
+            @Override
+            public void onCompleted() {
+                if (!refused) {
+                    Infrastructure.getDefaultWorkerPool().execute(() -> reply(response, () -> feeds.apply(feed)));
+                }
+            }
+        };
+    }
+
+    /**
+     * The cursor is checked (on a worker thread: it reads the database) before the stream starts, so a
+     * bad one fails the call itself. Not @Blocking: with Quarkus' blocking dispatch a client's cancel
+     * never reaches the call, and the stream would run on after the client left.
+     */
+    @Override
+    public void watchStockLevels(WatchStockLevelsRequest request,
+            StreamObserver<WatchStockLevelsResponse> response) {
+        FlowControlledStream<WatchStockLevelsResponse> stream = new FlowControlledStream<>(
+                (ServerCallStreamObserver<WatchStockLevelsResponse>) response, errors,
+                Infrastructure.getDefaultWorkerPool(), config.watch().stallTimeout());
+        Infrastructure.getDefaultWorkerPool().execute(() -> {
+            long after;
+            try {
+                after = watches.startAfter(request.getStartCursor());
+            } catch (RuntimeException e) {
+                stream.fail(e);
+                return;
+            }
+            stream.start(watches.follow(after, request.getLocationIdsList(), request.getSkusList())
+                    .map(change -> WatchStockLevelsResponse.newBuilder().setChange(change).build()));
+        });
+    }
+
+    private <T> void reply(StreamObserver<T> response, Supplier<T> call) {
+        T result;
+        try {
+            result = call.get();
+        } catch (RuntimeException e) {
+            response.onError(errors.toStatus(e));
+            return;
+        }
+        response.onNext(result);
+        response.onCompleted();
     }
 
     /** The id of "reservations/{id}"; an id that is not a UUID names no reservation. */

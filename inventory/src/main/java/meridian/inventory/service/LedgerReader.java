@@ -5,8 +5,6 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import meridian.inventory.persistence.LedgerEntryEntity;
 import meridian.inventory.persistence.LedgerRepository;
 
@@ -15,18 +13,14 @@ import meridian.inventory.persistence.LedgerRepository;
 class LedgerReader {
 
     private final LedgerRepository ledger;
-    private final Counter entriesRead;
 
-    LedgerReader(LedgerRepository ledger, MeterRegistry meters) {
+    LedgerReader(LedgerRepository ledger) {
         this.ledger = ledger;
-        this.entriesRead = meters.counter("inventory.watch.entries.read");
     }
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     List<LedgerEntryEntity> after(long afterSequence, List<String> locationIds, List<String> skus, int limit) {
-        List<LedgerEntryEntity> entries = LedgerEntryEntity.after(afterSequence, locationIds, skus, limit);
-        entriesRead.increment(entries.size());
-        return entries;
+        return LedgerEntryEntity.after(afterSequence, locationIds, skus, limit);
     }
 
     @Transactional

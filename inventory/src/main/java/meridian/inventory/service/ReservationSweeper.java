@@ -3,6 +3,8 @@ package meridian.inventory.service;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.runtime.Startup;
 import jakarta.transaction.Transactional;
 
 import org.jboss.logging.Logger;
@@ -17,6 +19,7 @@ import meridian.inventory.persistence.ReservationState;
  * Releases reservations whose TTL ran out, in batches; several replicas may sweep at once (rows a
  * sweeper holds are skipped by the others).
  */
+@Startup // its gauges exist from boot
 @ApplicationScoped
 public class ReservationSweeper {
 

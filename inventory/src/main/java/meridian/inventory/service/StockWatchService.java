@@ -5,6 +5,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.quarkus.runtime.Startup;
+
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
 import meridian.conventions.watch.ChangeLogTail;
@@ -18,6 +21,7 @@ import meridian.inventory.v1.StockChange;
  * WatchStockLevels: the ledger from a cursor on, in sequence (= commit) order. Entries are read a
  * batch at a time only when the client wants more, so a slow reader holds at most one batch here.
  */
+@Startup // its gauges exist from boot
 @ApplicationScoped
 public class StockWatchService {
 
@@ -25,12 +29,14 @@ public class StockWatchService {
     private final CommitSignal signal;
     private final InventoryConfig config;
     private final AtomicInteger openStreams = new AtomicInteger();
+    private final Counter entriesRead;
 
     StockWatchService(LedgerReader reader, CommitSignal signal, InventoryConfig config, MeterRegistry meters) {
         this.reader = reader;
         this.signal = signal;
         this.config = config;
         meters.gauge("inventory.watch.streams", openStreams);
+        entriesRead = meters.counter("inventory.watch.entries.read");
     }
 
     /**
@@ -51,11 +57,16 @@ public class StockWatchService {
     /** Changes after {@code afterSequence}, filtered by location and SKU (empty: all), until cancelled. */
     public Multi<StockChange> follow(long afterSequence, List<String> locationIds, List<String> skus) {
         ChangeLogTail<LedgerEntryEntity> tail = new ChangeLogTail<>(
-                (after, limit) -> reader.after(after, locationIds, skus, limit), e -> e.seq, signal,
+                (after, limit) -> counted(reader.after(after, locationIds, skus, limit)), e -> e.seq, signal,
                 config.watch().batchSize(), config.watch().pollInterval());
         return tail.follow(afterSequence)
                 .onSubscription().invoke(openStreams::incrementAndGet)
                 .onTermination().invoke(openStreams::decrementAndGet)
                 .map(ContractMessages::change);
+    }
+
+    private List<LedgerEntryEntity> counted(List<LedgerEntryEntity> entries) {
+        entriesRead.increment(entries.size());
+        return entries;
     }
 }

@@ -1,0 +1,134 @@
+package meridian.inventory.grpc;
+
+import java.time.Duration;
+import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.smallrye.mutiny.Multi;
+import meridian.conventions.errors.GrpcStatusMapper;
+import meridian.conventions.errors.ServiceException;
+
+/**
+ * Sends a Multi to a server-streaming call under gRPC flow control: one item is requested at a time,
+ * and only while the call is ready (its outbound buffer below the transport's threshold), so a slow
+ * reader stops the upstream instead of filling server memory. Cancelling the call cancels the Multi.
+ *
+ * Quarkus' Mutiny server stubs subscribe with unbounded demand, which is why the watch endpoint
+ * streams through this instead. The embedded HTTP/2 server does not report a client's RST_STREAM on
+ * a server stream (quarkusio/quarkus#46986, eclipse-vertx/vert.x#5562): a stream whose transport
+ * stays unwritable for the stall timeout is ended (UNAVAILABLE: resume from the last cursor) so an
+ * abandoned stream cannot hold resources for ever.
+ *
+ * Create it inside the service method (gRPC accepts the handlers only then); {@link #start} or
+ * {@link #fail} may follow on another thread.
+ */
+final class FlowControlledStream<T> implements Flow.Subscriber<T> {
+
+    private final ServerCallStreamObserver<T> call;
+    private final GrpcStatusMapper errors;
+    private final ScheduledExecutorService timer;
+    private final Duration stallTimeout;
+    private final AtomicBoolean awaitingItem = new AtomicBoolean();
+    private final AtomicBoolean stallCheckPending = new AtomicBoolean();
+    private final AtomicLong sent = new AtomicLong();
+    private volatile boolean ended;
+    private volatile Flow.Subscription subscription;
+
+    FlowControlledStream(ServerCallStreamObserver<T> call, GrpcStatusMapper errors, ScheduledExecutorService timer,
+            Duration stallTimeout) {
+        this.call = call;
+        this.errors = errors;
+        this.timer = timer;
+        this.stallTimeout = stallTimeout;
+        call.setOnCancelHandler(this::cancel);
+        call.setOnReadyHandler(this::requestIfReady);
+    }
+
+    void start(Multi<T> items) {
+        items.subscribe().withSubscriber(this);
+    }
+
+    /** Ends the call with the status of {@code failure} before anything was streamed. */
+    void fail(Throwable failure) {
+        onError(failure);
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+        subscription = s;
+        if (ended) {
+            s.cancel();
+            return;
+        }
+        requestIfReady();
+    }
+
+    @Override
+    public void onNext(T item) {
+        awaitingItem.set(false);
+        call.onNext(item);
+        sent.incrementAndGet();
+        requestIfReady();
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+        if (!ended) {
+            ended = true;
+            call.onError(errors.toStatus(failure));
+        }
+    }
+
+    @Override
+    public void onComplete() {
+        if (!ended) {
+            ended = true;
+            call.onCompleted();
+        }
+    }
+
+    private void cancel() {
+        ended = true;
+        Flow.Subscription s = subscription;
+        if (s != null) {
+            s.cancel();
+        }
+    }
+
+    /** At most one item is outstanding; the on-ready handler asks again once the transport drains. */
+    private void requestIfReady() {
+        Flow.Subscription s = subscription;
+        if (s == null || ended) {
+            return;
+        }
+        if (!call.isReady()) {
+            watchForStall();
+        } else if (awaitingItem.compareAndSet(false, true)) {
+            s.request(1);
+        }
+    }
+
+    private void watchForStall() {
+        if (stallCheckPending.compareAndSet(false, true)) {
+            long sentBefore = sent.get();
+            timer.schedule(() -> {
+                stallCheckPending.set(false);
+                if (ended) {
+                    return;
+                }
+                if (!call.isReady() && sent.get() == sentBefore) {
+                    cancel();
+                    call.onError(errors.toStatus(new ServiceException(Status.Code.UNAVAILABLE, "UNAVAILABLE",
+                            "the stream stalled; resume from the last cursor received")));
+                } else {
+                    requestIfReady();
+                }
+            }, stallTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+}
