@@ -1,6 +1,6 @@
 package meridian.loadgen;
 
-import java.util.concurrent.TimeUnit;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import meridian.bench.v1.EchoMessage;
@@ -17,10 +17,7 @@ final class BaselineScenarios {
     static Scenario hello(Channels channels) {
         HelloRequest request = HelloRequest.newBuilder().setName("loadgen").build();
         String expected = "Hello loadgen";
-        GreeterGrpc.GreeterStub[] stubs = new GreeterGrpc.GreeterStub[channels.size()];
-        for (int i = 0; i < stubs.length; i++) {
-            stubs[i] = GreeterGrpc.newStub(channels.get(i));
-        }
+        List<GreeterGrpc.GreeterStub> stubs = channels.stubs(GreeterGrpc::newStub);
         return new Scenario() {
             @Override
             public String name() {
@@ -29,7 +26,7 @@ final class BaselineScenarios {
 
             @Override
             public void start(int connection, Completion done) {
-                stubs[connection].withDeadlineAfter(Unary.DEADLINE_SECONDS, TimeUnit.SECONDS).sayHello(request, Unary.observer(done, (HelloReply r) -> expected.equals(r.getMessage())));
+                Unary.timed(stubs.get(connection)).sayHello(request, Unary.observer(done, (HelloReply r) -> expected.equals(r.getMessage())));
             }
         };
     }

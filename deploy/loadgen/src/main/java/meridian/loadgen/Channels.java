@@ -3,6 +3,7 @@ package meridian.loadgen;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -23,6 +24,11 @@ public final class Channels implements AutoCloseable {
 
     public ManagedChannel get(int connection) {
         return channels.get(connection % channels.size());
+    }
+
+    /** One stub per connection, so operation i on connection c uses {@code stubs.get(c)}. */
+    public <S> List<S> stubs(Function<ManagedChannel, S> stub) {
+        return channels.stream().map(stub).toList();
     }
 
     public int port() {

@@ -3,7 +3,6 @@ package meridian.loadgen;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 import io.grpc.stub.StreamObserver;
 import meridian.inventory.v1.GetStockLevelRequest;
@@ -34,27 +33,21 @@ public final class PlatformScenarios {
     }
 
     public static Scenario getStockLevel(Channels inventory, Catalog catalog) {
-        InventoryServiceGrpc.InventoryServiceStub[] stubs = new InventoryServiceGrpc.InventoryServiceStub[inventory.size()];
-        for (int i = 0; i < stubs.length; i++) {
-            stubs[i] = InventoryServiceGrpc.newStub(inventory.get(i));
-        }
+        List<InventoryServiceGrpc.InventoryServiceStub> stubs = inventory.stubs(InventoryServiceGrpc::newStub);
         return Scenario.of("GetStockLevel", "call", (connection, done) -> {
             String name = catalog.stockLevelName(catalog.randomIndex());
-            stubs[connection].withDeadlineAfter(Unary.DEADLINE_SECONDS, TimeUnit.SECONDS).getStockLevel(GetStockLevelRequest.newBuilder().setName(name).build(),
+            Unary.timed(stubs.get(connection)).getStockLevel(GetStockLevelRequest.newBuilder().setName(name).build(),
                     Unary.observer(done, r -> name.equals(r.getStockLevel().getName()) && r.getStockLevel().getAvailable() >= 0
                             && r.getStockLevel().getOnHand() >= r.getStockLevel().getReserved()));
         });
     }
 
     public static Scenario getPrice(Channels pricing, Catalog catalog) {
-        PricingServiceGrpc.PricingServiceStub[] stubs = new PricingServiceGrpc.PricingServiceStub[pricing.size()];
-        for (int i = 0; i < stubs.length; i++) {
-            stubs[i] = PricingServiceGrpc.newStub(pricing.get(i));
-        }
+        List<PricingServiceGrpc.PricingServiceStub> stubs = pricing.stubs(PricingServiceGrpc::newStub);
         return Scenario.of("GetPrice", "call", (connection, done) -> {
             int sku = catalog.randomIndex();
             String name = catalog.priceName(sku);
-            stubs[connection].withDeadlineAfter(Unary.DEADLINE_SECONDS, TimeUnit.SECONDS).getPrice(GetPriceRequest.newBuilder().setName(name).build(), Unary.observer(done,
+            Unary.timed(stubs.get(connection)).getPrice(GetPriceRequest.newBuilder().setName(name).build(), Unary.observer(done,
                     r -> name.equals(r.getPrice().getName()) && Catalog.cents(r.getPrice().getUnitPrice()) == catalog.priceCents(sku)));
         });
     }
@@ -97,10 +90,7 @@ public final class PlatformScenarios {
 
     /** One whole quote per operation: open a stream, send a varied cart, half-close, check lines and quote. */
     public static Scenario quoteManyStreams(Channels pricing, Catalog catalog) {
-        PricingServiceGrpc.PricingServiceStub[] stubs = new PricingServiceGrpc.PricingServiceStub[pricing.size()];
-        for (int i = 0; i < stubs.length; i++) {
-            stubs[i] = PricingServiceGrpc.newStub(pricing.get(i));
-        }
+        List<PricingServiceGrpc.PricingServiceStub> stubs = pricing.stubs(PricingServiceGrpc::newStub);
         return Scenario.of("QuotePrices many streams", "quote", (connection, done) -> {
             int[] skus = catalog.randomDistinct(Catalog.cartSize());
             long[] quantities = new long[skus.length];
@@ -111,7 +101,7 @@ public final class PlatformScenarios {
             }
             long total = expectedTotal;
             String id = UUID.randomUUID().toString();
-            StreamObserver<QuotePricesRequest> requests = stubs[connection].withDeadlineAfter(Unary.DEADLINE_SECONDS, TimeUnit.SECONDS).quotePrices(new StreamObserver<>() {
+            StreamObserver<QuotePricesRequest> requests = Unary.timed(stubs.get(connection)).quotePrices(new StreamObserver<>() {
                 private int lines;
                 private boolean valid = true;
                 private boolean quoted;
@@ -146,10 +136,7 @@ public final class PlatformScenarios {
     }
 
     public static Scenario reserveStock(Channels inventory, Catalog catalog) {
-        InventoryServiceGrpc.InventoryServiceStub[] stubs = new InventoryServiceGrpc.InventoryServiceStub[inventory.size()];
-        for (int i = 0; i < stubs.length; i++) {
-            stubs[i] = InventoryServiceGrpc.newStub(inventory.get(i));
-        }
+        List<InventoryServiceGrpc.InventoryServiceStub> stubs = inventory.stubs(InventoryServiceGrpc::newStub);
         return Scenario.of("ReserveStock", "call", (connection, done) -> {
             int[] skus = catalog.randomDistinct(1 + ThreadLocalRandom.current().nextInt(3));
             ReserveStockRequest.Builder request = ReserveStockRequest.newBuilder().setRequestId(UUID.randomUUID().toString());
@@ -157,17 +144,14 @@ public final class PlatformScenarios {
                 request.addLines(ReservationLine.newBuilder().setSku(catalog.sku(sku)).setLocationId(catalog.location())
                         .setQuantity(Catalog.quantity()));
             }
-            stubs[connection].withDeadlineAfter(Unary.DEADLINE_SECONDS, TimeUnit.SECONDS).reserveStock(request.build(), Unary.observer(done,
+            Unary.timed(stubs.get(connection)).reserveStock(request.build(), Unary.observer(done,
                     r -> r.getReservation().getState() == ReservationState.RESERVATION_STATE_ACTIVE
                             && r.getReservation().getLinesCount() == skus.length && !r.getReservation().getName().isEmpty()));
         });
     }
 
     public static Scenario placeOrder(Channels orders, Catalog catalog) {
-        OrdersServiceGrpc.OrdersServiceStub[] stubs = new OrdersServiceGrpc.OrdersServiceStub[orders.size()];
-        for (int i = 0; i < stubs.length; i++) {
-            stubs[i] = OrdersServiceGrpc.newStub(orders.get(i));
-        }
+        List<OrdersServiceGrpc.OrdersServiceStub> stubs = orders.stubs(OrdersServiceGrpc::newStub);
         return Scenario.of("PlaceOrder", "order", (connection, done) -> {
             int[] skus = catalog.randomDistinct(Catalog.cartSize());
             PlaceOrderRequest.Builder request = PlaceOrderRequest.newBuilder().setRequestId(UUID.randomUUID().toString())
@@ -180,7 +164,7 @@ public final class PlatformScenarios {
                 request.addLines(OrderLineInput.newBuilder().setSku(catalog.sku(sku)).setQuantity(quantity));
             }
             long total = expectedTotal;
-            stubs[connection].withDeadlineAfter(Unary.DEADLINE_SECONDS, TimeUnit.SECONDS).placeOrder(request.build(), Unary.observer(done, r -> confirmed(r.getOrder(), skus.length, total)));
+            Unary.timed(stubs.get(connection)).placeOrder(request.build(), Unary.observer(done, r -> confirmed(r.getOrder(), skus.length, total)));
         });
     }
 

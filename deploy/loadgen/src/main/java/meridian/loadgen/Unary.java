@@ -1,7 +1,9 @@
 package meridian.loadgen;
 
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import io.grpc.stub.AbstractStub;
 import io.grpc.stub.StreamObserver;
 
 /** Ends a completion from the outcome of a unary call, validating the response. */
@@ -11,6 +13,11 @@ final class Unary {
     static final long DEADLINE_SECONDS = 10;
 
     private Unary() {
+    }
+
+    /** The stub for one call, with the deadline. */
+    static <S extends AbstractStub<S>> S timed(S stub) {
+        return stub.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
     }
 
     static <R> StreamObserver<R> observer(Completion done, Predicate<R> valid) {

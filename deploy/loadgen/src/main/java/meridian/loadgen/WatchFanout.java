@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import com.google.protobuf.Timestamp;
 
@@ -63,8 +62,8 @@ public final class WatchFanout implements Scenario {
     @Override
     public void start(int connection, Completion done) {
         int sku = catalog.randomIndex();
-        StreamObserver<AdjustStockRequest> feed = InventoryServiceGrpc.newStub(writers.get(connection))
-                .withDeadlineAfter(Unary.DEADLINE_SECONDS, TimeUnit.SECONDS).adjustStock(Unary.observer(done, (AdjustStockResponse r) -> r.getAppliedCount() == 1));
+        StreamObserver<AdjustStockRequest> feed = Unary.timed(InventoryServiceGrpc.newStub(writers.get(connection)))
+                .adjustStock(Unary.observer(done, (AdjustStockResponse r) -> r.getAppliedCount() == 1));
         feed.onNext(AdjustStockRequest.newBuilder().setRequestId(UUID.randomUUID().toString())
                 .addAdjustments(StockAdjustment.newBuilder().setSku(catalog.sku(sku)).setLocationId(catalog.location())
                         .setDelta(1).setReason(AdjustmentReason.ADJUSTMENT_REASON_RECEIVED))
