@@ -2,6 +2,8 @@ package meridian.orders.service;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -10,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import com.google.rpc.ErrorInfo;
 import com.google.rpc.PreconditionFailure;
 
 import io.grpc.Status;
@@ -222,14 +225,17 @@ public class PlacementSaga {
                         .setAvailable(number(AVAILABLE, v.getDescription(), 0)));
             }
         } else {
-            // NOT_FOUND: stock was never recorded there; name the SKU when inventory says which.
-            String resource = ErrorDetails.of(e).errorInfo().map(i -> i.getMetadataOrDefault("resource", ""))
-                    .orElse("");
-            order.lines().stream()
-                    .filter(l -> resource.isEmpty() || !resource.startsWith(STOCK_LEVEL_PREFIX)
-                            || resource.endsWith("/" + l.sku()))
-                    .forEach(l -> rejection.addSkus(RejectedSku.newBuilder().setSku(l.sku())
-                            .setRequested(l.quantity()).setAvailable(0)));
+            // NOT_FOUND: stock was never recorded there; inventory names the stock levels ("missing", else
+            // "resource"), every line is named when it does not.
+            Map<String, String> metadata = ErrorDetails.of(e).errorInfo().map(ErrorInfo::getMetadataMap)
+                    .orElse(Map.of());
+            Set<String> missing = Set.of(metadata.getOrDefault("missing", metadata.getOrDefault("resource", ""))
+                    .split(","));
+            List<SagaView.Line> named = order.lines().stream()
+                    .filter(l -> missing.contains(STOCK_LEVEL_PREFIX + order.locationId() + "/stockLevels/" + l.sku()))
+                    .toList();
+            (named.isEmpty() ? order.lines() : named).forEach(l -> rejection.addSkus(RejectedSku.newBuilder()
+                    .setSku(l.sku()).setRequested(l.quantity()).setAvailable(0)));
         }
         return new Step(store.transition(order.id(), order.attempt(), SagaStep.RESERVING, OrderStatus.REJECTED,
                 SagaStep.DONE, null, rejection.build(), "rejected: out of stock"), null);

@@ -118,6 +118,21 @@ class PlaceOrderTest {
     }
 
     @Test
+    void stockNeverRecordedAtTheLocationIsOutOfStock() {
+        String stocked = stocked("here", "1", 10);
+        String elsewhere = sku("elsewhere");
+        pricing.setPrice(elsewhere, "EUR", "1");
+        Order order = orders.placeOrder(order(customer("nowhere"), LOCATION, line(stocked, 1), line(elsewhere, 2))
+                .build()).getOrder();
+
+        assertThat(order.getState()).isEqualTo(OrderState.ORDER_STATE_REJECTED);
+        assertThat(order.getRejection().getReason()).isEqualTo("OUT_OF_STOCK");
+        assertThat(order.getRejection().getSkusList()).containsExactly(
+                RejectedSku.newBuilder().setSku(elsewhere).setRequested(2).setAvailable(0).build());
+        assertThat(inventory.reserved(LOCATION, stocked)).isZero();
+    }
+
+    @Test
     void unknownSkuIsRejectedWithoutReserving() {
         String known = stocked("known", "2", 10);
         String unknown = sku("unknown");
