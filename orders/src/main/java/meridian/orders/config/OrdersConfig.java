@@ -2,6 +2,8 @@ package meridian.orders.config;
 
 import java.time.Duration;
 
+import jakarta.validation.constraints.Min;
+
 import io.smallrye.config.ConfigMapping;
 
 /** Settings of the order placement saga, its recovery, backorders and the order event stream. */
@@ -28,6 +30,7 @@ public interface OrdersConfig {
         Duration retryMaxBackoff();
 
         /** Tries of one idempotent step before a transient failure counts as an outage. */
+        @Min(1)
         int retryMaxAttempts();
 
         /** How often a duplicate PlaceOrder looks whether the original finished. */
@@ -44,6 +47,7 @@ public interface OrdersConfig {
         /** A saga without progress for this long is taken over by recovery. Longer than any saga budget. */
         Duration stuckAfter();
 
+        @Min(1)
         int batchSize();
     }
 
@@ -56,6 +60,7 @@ public interface OrdersConfig {
     }
 
     interface Events {
+        @Min(1)
         int batchSize();
 
         /** How often a caught-up watch polls for events committed by other instances. */
