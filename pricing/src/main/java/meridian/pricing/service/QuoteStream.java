@@ -61,8 +61,8 @@ public final class QuoteStream {
 
     /** Prices the next line; fails (ending the stream) when request_id or currency_code are missing or change. */
     public Uni<PricedLine> accept(QuotePricesRequest request) {
-        List<BadRequest.FieldViolation> violations = validator.violations(request);
         boolean first = requestId == null;
+        List<BadRequest.FieldViolation> violations = validate(request, first);
         checkStreamFields(request, violations, first);
         if (lines.size() >= MAX_LINES) {
             throw ServiceException.invalidField("line", "a quote has at most " + MAX_LINES + " lines");
@@ -108,6 +108,21 @@ public final class QuoteStream {
                     .setCreateTime(PricingMessages.timestamp(clock.instant())).build();
         }
         return quotes.persist(requestId, currencyCode, hash, lines, totalMinor);
+    }
+
+    /**
+     * The request's violations. After the first message, request_id and currency_code equal to the first
+     * message's are valid already, so only the line is checked (the validator's CEL rules cost more per
+     * message than the pricing itself).
+     */
+    private List<BadRequest.FieldViolation> validate(QuotePricesRequest request, boolean first) {
+        if (first || !request.hasLine() || !requestId.equals(request.getRequestId())
+                || !currencyCode.equals(request.getCurrencyCode())) {
+            return validator.violations(request);
+        }
+        List<BadRequest.FieldViolation> violations = validator.violations(request.getLine());
+        return violations.isEmpty() ? violations
+                : violations.stream().map(v -> v.toBuilder().setField("line." + v.getField()).build()).toList();
     }
 
     private void checkStreamFields(QuotePricesRequest request, List<BadRequest.FieldViolation> violations,
