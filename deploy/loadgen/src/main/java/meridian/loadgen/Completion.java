@@ -8,4 +8,9 @@ public interface Completion {
 
     /** The call failed with a gRPC status code name, or the response was wrong ({@link Outcomes#INVALID}). */
     void error(String code);
+
+    /** The call failed: classified by its gRPC status; the runner keeps one message per code as an example. */
+    default void failed(Throwable failure) {
+        error(Outcomes.code(failure));
+    }
 }

@@ -16,6 +16,7 @@ public final class Main {
             usage:
               loadgen suite [--smoke] --root DIR --out DIR [--server-cpus 0] [--client-cpus 1]
                             [--pg localhost:5432] [--pg-user bench] [--pg-password bench]
+                            [--seconds 5] [--warmup 3] [--repeats 3]   (per measurement)
               loadgen run --scenario NAME [--target host:port | --inventory h:p --pricing h:p --orders h:p]
                           [--mode closed|open] [--connections 2] [--in-flight 32] [--rate 1000]
                           [--duration 10] [--warmup 2] [--repeats 1] [--out DIR]
@@ -53,7 +54,7 @@ public final class Main {
         Suite.Options options = new Suite.Options(flags.containsKey("smoke"), Path.of(flags.getOrDefault("root", ".")).toAbsolutePath(),
                 Path.of(required(flags, "out")).toAbsolutePath(), flags.getOrDefault("server-cpus", ""),
                 flags.getOrDefault("client-cpus", ""), pg[0], Integer.parseInt(pg[1]), flags.getOrDefault("pg-user", "bench"),
-                flags.getOrDefault("pg-password", "bench"));
+                flags.getOrDefault("pg-password", "bench"), flags);
         new Suite(options, System.out).run();
         System.exit(0);
     }

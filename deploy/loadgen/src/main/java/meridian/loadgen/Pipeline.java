@@ -75,7 +75,10 @@ final class Pipeline<Q, R> {
         @Override
         public void onError(Throwable t) {
             failed = true;
-            failAll(Outcomes.code(t));
+            Pending<R> next;
+            while ((next = pending.poll()) != null) {
+                next.done().failed(t);
+            }
         }
 
         @Override

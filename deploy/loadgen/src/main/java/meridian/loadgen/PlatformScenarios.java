@@ -120,7 +120,7 @@ public final class PlatformScenarios {
 
                 @Override
                 public void onError(Throwable t) {
-                    done.error(Outcomes.code(t));
+                    done.failed(t);
                 }
 
                 @Override

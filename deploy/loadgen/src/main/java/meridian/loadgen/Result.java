@@ -52,9 +52,12 @@ public record Result(String name, String group, String target, String unit, Stri
             ok += run.stats().okCount();
             run.stats().errorsByCode().forEach((code, count) -> errors.merge(code, count, Long::sum));
         }
+        Map<String, String> examples = new TreeMap<>();
+        runs.forEach(run -> run.stats().errorExamples().forEach(examples::putIfAbsent));
         return new Result(name, group, target, unit, load, median.throughput(),
                 runs.stream().map(Runner.Run::throughput).toList(), latency, ok, errors, median.stats().timeline(),
-                curve(median.stats().histogram()), median.usage(), Map.of());
+                curve(median.stats().histogram()), median.usage(),
+                examples.isEmpty() ? Map.of() : Map.of("error_examples", examples));
     }
 
     /** A measurement taken by another tool (h2load, pgbench). */

@@ -21,6 +21,7 @@ public final class RunStats {
     private final Histogram total = new Histogram(3);
     private final LongAdder ok = new LongAdder();
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+    private final Map<String, String> examples = new ConcurrentHashMap<>();
     private final List<Interval> timeline = new ArrayList<>();
     private final long startNanos = System.nanoTime();
     private Histogram recycled;
@@ -33,6 +34,17 @@ public final class RunStats {
 
     public void error(String code) {
         errors.computeIfAbsent(code, c -> new LongAdder()).increment();
+    }
+
+    /** Counts a failed call and keeps the first message of each code, so a report says why calls failed. */
+    public void failed(Throwable failure) {
+        String code = Outcomes.code(failure);
+        examples.putIfAbsent(code, String.valueOf(failure.getMessage()));
+        error(code);
+    }
+
+    public Map<String, String> errorExamples() {
+        return new TreeMap<>(examples);
     }
 
     /** Closes the current interval: adds it to the totals and the timeline, and returns it. */

@@ -79,27 +79,28 @@ public final class Runner {
     }
 
     public Run run(Scenario scenario, Load load, ProcessSampler sampler, String label) {
+        if (sampler != null) {
+            sampler.begin();
+        }
         RunStats stats = new RunStats();
         AtomicInteger outstanding = new AtomicInteger();
         long start = System.nanoTime();
         long end = start + load.duration().toNanos();
-        if (sampler != null) {
-            sampler.begin();
-        }
-        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+        // Two threads: reading /proc for many processes (PostgreSQL's backends) must not delay the progress line.
+        ScheduledExecutorService ticker = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "loadgen-progress");
             t.setDaemon(true);
             return t;
         });
         ticker.scheduleAtFixedRate(() -> {
             RunStats.Interval interval = stats.tick();
-            if (sampler != null) {
-                sampler.sample();
-            }
             progress.printf(Locale.ROOT, "  %-40s %5.1fs %10.0f %s/s  p50 %7.2f ms  p99 %7.2f ms  errors %d%n", label,
                     interval.second(), interval.ok() / 1.0, scenario.unit(), interval.p50Millis(), interval.p99Millis(),
                     stats.errorCount());
         }, 1, 1, TimeUnit.SECONDS);
+        if (sampler != null) {
+            ticker.scheduleWithFixedDelay(sampler::sample, 1, 1, TimeUnit.SECONDS);
+        }
         try {
             if (load.mode() == Mode.CLOSED) {
                 Closed loop = new Closed(scenario, stats, outstanding, end);
@@ -117,8 +118,8 @@ public final class Runner {
             ticker.shutdownNow();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        Map<String, ProcessSampler.Usage> usage = sampler == null ? Map.of() : sampler.end();
         stats.tick();
+        Map<String, ProcessSampler.Usage> usage = sampler == null ? Map.of() : sampler.end();
         awaitDrained(outstanding);
         return new Run(stats, seconds, usage);
     }
@@ -169,6 +170,14 @@ public final class Runner {
                         }
                         issue(connection);
                     }
+
+                    @Override
+                    public void failed(Throwable failure) {
+                        if (System.nanoTime() < end) {
+                            stats.failed(failure);
+                        }
+                        issue(connection);
+                    }
                 });
             } finally {
                 depth[0]--;
@@ -207,6 +216,14 @@ public final class Runner {
                 public void error(String code) {
                     if (System.nanoTime() < end) {
                         stats.error(code);
+                    }
+                    outstanding.decrementAndGet();
+                }
+
+                @Override
+                public void failed(Throwable failure) {
+                    if (System.nanoTime() < end) {
+                        stats.failed(failure);
                     }
                     outstanding.decrementAndGet();
                 }

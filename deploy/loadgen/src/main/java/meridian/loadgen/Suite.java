@@ -41,7 +41,7 @@ public final class Suite {
 
     /** Where things are and how long to run. */
     public record Options(boolean smoke, Path root, Path out, String serverCpus, String clientCpus, String pgHost,
-            int pgPort, String pgUser, String pgPassword) {
+            int pgPort, String pgUser, String pgPassword, Map<String, String> overrides) {
     }
 
     /** Durations of one suite: the full one fits 10 minutes on 2 cores, the smoke one well under a minute. */
@@ -79,9 +79,15 @@ public final class Suite {
         this.runner = new Runner(log);
         this.tools = new Tools(options.clientCpus());
         this.work = options.out().resolve("work");
-        this.timing = options.smoke()
+        Timing defaults = options.smoke()
                 ? new Timing(new Runner.Plan(Duration.ofSeconds(1), 1), Duration.ofSeconds(1), 1, 1, 1)
                 : new Timing(new Runner.Plan(Duration.ofSeconds(3), 3), Duration.ofSeconds(5), 5, 3, 16);
+        Map<String, String> o = options.overrides();
+        int seconds = Integer.parseInt(o.getOrDefault("seconds", Long.toString(defaults.run().toSeconds())));
+        int repeats = Integer.parseInt(o.getOrDefault("repeats", Integer.toString(defaults.plan().repeats())));
+        this.timing = new Timing(new Runner.Plan(Duration.ofSeconds(Long.parseLong(o.getOrDefault("warmup",
+                Long.toString(defaults.plan().warmup().toSeconds())))), repeats), Duration.ofSeconds(seconds), seconds,
+                repeats, defaults.pgbenchScale());
     }
 
     public Report run() {

@@ -38,7 +38,7 @@ final class Unary {
 
             @Override
             public void onError(Throwable t) {
-                done.error(Outcomes.code(t));
+                done.failed(t);
             }
 
             @Override
