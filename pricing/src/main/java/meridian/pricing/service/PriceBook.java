@@ -17,6 +17,7 @@ import meridian.pricing.domain.PriceRecord;
 import meridian.pricing.domain.PromotionRecord;
 import meridian.pricing.persistence.PriceRepository;
 import meridian.pricing.persistence.PromotionRepository;
+import meridian.pricing.v1.Price;
 
 /**
  * The hot read path: prices per SKU and all promotions, in quarkus-cache. Entries are invalidated
@@ -28,8 +29,18 @@ public class PriceBook {
 
     private static final String ALL = "all";
 
-    /** Every currency's price of one SKU; empty when the SKU has no price at all. */
-    public record SkuPrices(Map<String, PriceRecord> byCurrency) {
+    /**
+     * Every currency's price of one SKU (empty when the SKU has no price at all), with the Price messages
+     * built once at load so cached reads only look them up.
+     */
+    public record SkuPrices(Map<String, PriceRecord> byCurrency, Map<String, Price> messages) {
+
+        static SkuPrices of(List<PriceRecord> prices) {
+            return new SkuPrices(
+                    prices.stream().collect(Collectors.toUnmodifiableMap(PriceRecord::currencyCode, p -> p)),
+                    prices.stream().collect(Collectors.toUnmodifiableMap(PriceRecord::currencyCode,
+                            PricingMessages::toMessage)));
+        }
     }
 
     @Inject
@@ -79,9 +90,8 @@ public class PriceBook {
     }
 
     private SkuPrices fetchPrices(String sku) {
-        return QuarkusTransaction.joiningExisting().call(() -> new SkuPrices(priceRepository.findBySku(sku).stream()
-                .map(PricingMessages::toRecord)
-                .collect(Collectors.toUnmodifiableMap(PriceRecord::currencyCode, p -> p))));
+        return QuarkusTransaction.joiningExisting().call(() -> SkuPrices.of(priceRepository.findBySku(sku).stream()
+                .map(PricingMessages::toRecord).toList()));
     }
 
     private List<PromotionRecord> fetchPromotions() {

@@ -57,11 +57,11 @@ public class PriceService {
     }
 
     private static Price found(PriceBook.SkuPrices prices, String sku, String currencyCode) {
-        PriceRecord price = prices.byCurrency().get(currencyCode);
+        Price price = prices.messages().get(currencyCode);
         if (price == null) {
             throw ServiceException.notFound(PricingMessages.priceName(sku, currencyCode));
         }
-        return PricingMessages.toMessage(price);
+        return price;
     }
 
     @WithSpan
