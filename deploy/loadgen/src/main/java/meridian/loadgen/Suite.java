@@ -102,6 +102,7 @@ public final class Suite {
         }
         ratios();
         report.header("suite duration s", Duration.between(started, Instant.now()).toSeconds());
+        report.header("load average at end", readAll(Path.of("/proc/loadavg")).strip());
         report.write(options.out());
         log.println("report: " + options.out().resolve("report.html"));
         return report;
@@ -120,6 +121,9 @@ public final class Suite {
     private void describeMachine() {
         report.header("mode", options.smoke() ? "smoke (1 short run, numbers not meaningful)" : "full");
         report.header("date", Instant.now().toString());
+        report.header("commit", gitCommit());
+        report.header("load average at start", readAll(Path.of("/proc/loadavg")).strip()
+                + " (1, 5, 15 min; other work on the machine shows here)");
         report.header("cpu", cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " usable by the client; "
                 + totalCpus() + " online");
         report.header("memory", memTotal());
@@ -589,6 +593,20 @@ public final class Suite {
             return Files.readString(file);
         } catch (IOException e) {
             return "";
+        }
+    }
+
+    private String gitCommit() {
+        try {
+            Process git = new ProcessBuilder("git", "-C", options.root().toString(), "describe", "--always", "--dirty")
+                    .redirectErrorStream(true).start();
+            String out = new String(git.getInputStream().readAllBytes()).strip();
+            return git.waitFor() == 0 ? out : "unknown";
+        } catch (IOException e) {
+            return "unknown";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
         }
     }
 
