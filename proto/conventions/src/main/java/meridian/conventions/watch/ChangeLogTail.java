@@ -70,7 +70,8 @@ public final class ChangeLogTail<T> {
                 position.set(sequenceOf.applyAsLong(read.entries().get(read.entries().size() - 1)));
                 return Uni.createFrom().item(read.entries());
             }
-            return Uni.createFrom().completionStage(read.wake())
+            // A copy: the timeout cancels what it waits on, and the signal's future is shared by all streams.
+            return Uni.createFrom().completionStage(read.wake().copy())
                     .ifNoItem().after(pollInterval).recoverWithItem((Void) null)
                     .replaceWith(List.<T>of());
         });
