@@ -54,9 +54,11 @@ class HealthAndMetricsEndToEndTest {
         assertThat(ordersMetrics).contains("grpc_server_processing_duration_seconds")
                 .contains("method=\"PlaceOrder\"")
                 .contains("grpc_client_processing_duration_seconds")
-                .contains("agroal_");
-        assertThat(get("inventory", "/q/metrics").body()).contains("method=\"ReserveStock\"");
-        assertThat(get("pricing", "/q/metrics").body()).contains("method=\"QuotePrices\"");
+                .contains("agroal_active_count")
+                .contains("orders_placed_total");
+        assertThat(get("inventory", "/q/metrics").body()).contains("method=\"ReserveStock\"")
+                .contains("inventory_reservations_active").contains("inventory_watch_streams");
+        assertThat(get("pricing", "/q/metrics").body()).contains("method=\"QuotePrices\"").contains("agroal_active_count");
     }
 
     private static HttpResponse<String> get(String service, String path) throws IOException, InterruptedException {

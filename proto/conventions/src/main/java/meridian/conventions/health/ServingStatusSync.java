@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
 import io.grpc.BindableService;
 import io.quarkus.grpc.runtime.health.GrpcHealthStorage;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -63,6 +64,12 @@ public class ServingStatusSync {
 
     void onStart(@Observes StartupEvent event) {
         sync();
+    }
+
+    /** With quarkus.shutdown.delay-enabled, this comes first: clients and probes see NOT_SERVING before the server stops. */
+    void onShutdownDelay(@Observes ShutdownDelayInitiatedEvent event) {
+        shuttingDown = true;
+        publish(ServingStatus.NOT_SERVING);
     }
 
     void onShutdown(@Observes @Priority(1) ShutdownEvent event) {
