@@ -55,7 +55,7 @@ class HealthAndMetricsEndToEndTest {
                 .contains("method=\"PlaceOrder\"")
                 .contains("grpc_client_processing_duration_seconds")
                 .contains("agroal_active_count")
-                .contains("orders_placed_total");
+                .contains("orders_placed_total").contains("orders_stock_watch_lag_seconds");
         assertThat(get("inventory", "/q/metrics").body()).contains("method=\"ReserveStock\"")
                 .contains("inventory_reservations_active").contains("inventory_watch_streams");
         assertThat(get("pricing", "/q/metrics").body()).contains("method=\"QuotePrices\"").contains("agroal_active_count");

@@ -59,6 +59,9 @@ public class LedgerEntryEntity extends PanacheEntityBase {
     @Column(name = "create_time")
     public Instant createTime;
 
+    /** W3C traceparent of the writing call; null when it was not traced. */
+    public String traceparent;
+
     /** Up to {@code limit} entries after {@code afterSequence}, ascending, optionally filtered (empty: all). */
     public static List<LedgerEntryEntity> after(long afterSequence, List<String> locationIds, List<String> skus,
             int limit) {

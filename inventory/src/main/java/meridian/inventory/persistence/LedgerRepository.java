@@ -19,6 +19,8 @@ import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import meridian.conventions.watch.CommitSignal;
 
 /**
@@ -60,9 +62,10 @@ public class LedgerRepository {
                     WITH entry AS (
                       INSERT INTO stock_ledger (kind, location_id, sku, on_hand_delta, reserved_delta, on_hand_after,
                                                 reserved_after, reservation_id, request_id, adjustment_reason, note,
-                                                create_time)
+                                                create_time, traceparent)
                       SELECT v.kind, v.location_id, v.sku, v.on_hand_delta, v.reserved_delta, v.on_hand_after,
-                             v.reserved_after, v.reservation_id::uuid, v.request_id::uuid, v.adjustment_reason, v.note, ?
+                             v.reserved_after, v.reservation_id::uuid, v.request_id::uuid, v.adjustment_reason, v.note, ?,
+                             ?::text
                       FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[],
                                   ?::text[], ?::text[], ?::text[], ?::text[])
                            WITH ORDINALITY AS v(kind, location_id, sku, on_hand_delta, reserved_delta, on_hand_after,
@@ -75,17 +78,18 @@ public class LedgerRepository {
                       WHERE s.location_id = latest.location_id AND s.sku = latest.sku)
                     SELECT max(seq) FROM latest""")) {
                 insert.setTimestamp(1, Timestamp.from(now));
-                insert.setArray(2, texts(c, rows.stream().map(r -> r.kind().name()).toList()));
-                insert.setArray(3, texts(c, rows.stream().map(r -> r.key().locationId()).toList()));
-                insert.setArray(4, texts(c, rows.stream().map(r -> r.key().sku()).toList()));
-                insert.setArray(5, longs(c, rows.stream().map(LedgerRow::onHandDelta).toList()));
-                insert.setArray(6, longs(c, rows.stream().map(LedgerRow::reservedDelta).toList()));
-                insert.setArray(7, longs(c, rows.stream().map(r -> r.after().onHand()).toList()));
-                insert.setArray(8, longs(c, rows.stream().map(r -> r.after().reserved()).toList()));
-                insert.setArray(9, texts(c, rows.stream().map(r -> Objects.toString(r.reservationId(), null)).toList()));
-                insert.setArray(10, texts(c, rows.stream().map(r -> Objects.toString(r.requestId(), null)).toList()));
-                insert.setArray(11, texts(c, rows.stream().map(LedgerRow::adjustmentReason).toList()));
-                insert.setArray(12, texts(c, rows.stream().map(LedgerRow::note).toList()));
+                insert.setString(2, currentTraceparent());
+                insert.setArray(3, texts(c, rows.stream().map(r -> r.kind().name()).toList()));
+                insert.setArray(4, texts(c, rows.stream().map(r -> r.key().locationId()).toList()));
+                insert.setArray(5, texts(c, rows.stream().map(r -> r.key().sku()).toList()));
+                insert.setArray(6, longs(c, rows.stream().map(LedgerRow::onHandDelta).toList()));
+                insert.setArray(7, longs(c, rows.stream().map(LedgerRow::reservedDelta).toList()));
+                insert.setArray(8, longs(c, rows.stream().map(r -> r.after().onHand()).toList()));
+                insert.setArray(9, longs(c, rows.stream().map(r -> r.after().reserved()).toList()));
+                insert.setArray(10, texts(c, rows.stream().map(r -> Objects.toString(r.reservationId(), null)).toList()));
+                insert.setArray(11, texts(c, rows.stream().map(r -> Objects.toString(r.requestId(), null)).toList()));
+                insert.setArray(12, texts(c, rows.stream().map(LedgerRow::adjustmentReason).toList()));
+                insert.setArray(13, texts(c, rows.stream().map(LedgerRow::note).toList()));
                 try (ResultSet rs = insert.executeQuery()) {
                     rs.next();
                     last = rs.getLong(1);
@@ -96,6 +100,18 @@ public class LedgerRepository {
         } catch (SQLException e) {
             throw PersistenceFailure.of(e);
         }
+    }
+
+    /**
+     * W3C traceparent of the current span, stored with the entries so watchers can link what they trigger to
+     * the writing call; null when that span is not sampled (a link to it would point at nothing exported).
+     */
+    static String currentTraceparent() {
+        SpanContext span = Span.current().getSpanContext();
+        if (!span.isValid() || !span.isSampled()) {
+            return null;
+        }
+        return "00-" + span.getTraceId() + "-" + span.getSpanId() + "-" + span.getTraceFlags().asHex();
     }
 
     /** Sequence of the newest entry (or of the last purged one when the ledger is empty). */

@@ -102,6 +102,9 @@ public final class ContractMessages {
         if (e.adjustmentReason != null) {
             b.setAdjustmentReason(AdjustmentReason.valueOf("ADJUSTMENT_REASON_" + e.adjustmentReason));
         }
+        if (e.traceparent != null) {
+            b.setTraceparent(e.traceparent);
+        }
         return b.build();
     }
 

@@ -3,6 +3,8 @@ package meridian.orders.service;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -10,6 +12,17 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import io.grpc.StatusRuntimeException;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapGetter;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -28,6 +41,9 @@ import meridian.orders.persistence.StockWatchCursorEntity;
  * The cursor of the last handled change is stored, so after a restart or a dropped stream it resumes
  * exactly there (reconnecting with backoff); a cursor inventory no longer keeps means a full backorder
  * retry and a restart from the head.
+ * <p>
+ * Each change that lets backorders through gets its own root span (not one span for the endless stream),
+ * linked to the inventory call that wrote the change, so the promotion's ReserveStock calls are its children.
  */
 @ApplicationScoped
 public class StockWatcher {
@@ -35,20 +51,45 @@ public class StockWatcher {
     private static final Logger LOG = Logger.getLogger(StockWatcher.class);
     static final String STREAM = "inventory.stock-levels";
     private static final Duration CURSOR_SAVE_INTERVAL = Duration.ofSeconds(1);
+    static final String PROMOTE_SPAN = "orders.backorders.promote";
+    private static final TextMapGetter<String> TRACEPARENT = new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(String carrier) {
+            return List.of("traceparent");
+        }
+
+        @Override
+        public String get(String carrier, String key) {
+            return "traceparent".equals(key) ? carrier : null;
+        }
+    };
 
     private final InventoryClient inventory;
     private final BackorderService backorders;
     private final OrdersConfig config;
     private final Clock clock;
+    private final Tracer tracer;
+    /** create_time of the last change handled; null before the first. */
+    private final AtomicReference<Instant> lastChangeTime = new AtomicReference<>();
     private volatile Cancellable subscription;
     private volatile boolean resync;
     private volatile Instant lastSaved = Instant.MIN;
 
-    public StockWatcher(InventoryClient inventory, BackorderService backorders, OrdersConfig config, Clock clock) {
+    public StockWatcher(InventoryClient inventory, BackorderService backorders, OrdersConfig config, Clock clock,
+            Tracer tracer, MeterRegistry meters) {
         this.inventory = inventory;
         this.backorders = backorders;
         this.config = config;
         this.clock = clock;
+        this.tracer = tracer;
+        Gauge.builder("orders.stock_watch.lag", this, StockWatcher::lagSeconds)
+                .description("Seconds since the create_time of the last stock change handled (grows while none arrive)")
+                .baseUnit("seconds").strongReference(true).register(meters);
+    }
+
+    private double lagSeconds() {
+        Instant last = lastChangeTime.get();
+        return last == null ? Double.NaN : Duration.between(last, clock.instant()).toMillis() / 1000.0;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -109,8 +150,9 @@ public class StockWatcher {
         boolean relevant = change.getOnHandDelta() > change.getReservedDelta();
         if (relevant) {
             // Available = on hand - reserved went up: stock arrived or a reservation let go.
-            backorders.stockArrived(change.getStockLevel().getLocationId(), change.getStockLevel().getSku());
+            promoteBackorders(change);
         }
+        lastChangeTime.set(Instant.ofEpochSecond(change.getCreateTime().getSeconds(), change.getCreateTime().getNanos()));
         // Replaying changes after a restart is harmless (backorder retries are idempotent), so the cursor
         // of mere reservations is saved at most once per interval, not once per change.
         Instant now = clock.instant();
@@ -118,6 +160,34 @@ public class StockWatcher {
             QuarkusTransaction.requiringNew().run(() -> saveCursor(change.getCursor()));
             lastSaved = now;
         }
+    }
+
+    private void promoteBackorders(StockChange change) {
+        SpanBuilder builder = tracer.spanBuilder(PROMOTE_SPAN).setNoParent()
+                .setAttribute("meridian.location_id", change.getStockLevel().getLocationId())
+                .setAttribute("meridian.sku", change.getStockLevel().getSku())
+                .setAttribute("meridian.stock_change.cursor", change.getCursor());
+        SpanContext writer = writer(change);
+        if (writer.isValid()) {
+            builder.addLink(writer);
+        }
+        Span span = builder.startSpan();
+        try (Scope scope = span.makeCurrent()) {
+            backorders.stockArrived(change.getStockLevel().getLocationId(), change.getStockLevel().getSku());
+        } catch (RuntimeException e) {
+            span.recordException(e);
+            span.setStatus(StatusCode.ERROR);
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    /** Span context of the inventory call that wrote the change; invalid when it was not traced. */
+    private static SpanContext writer(StockChange change) {
+        Context extracted = W3CTraceContextPropagator.getInstance()
+                .extract(Context.root(), change.getTraceparent(), TRACEPARENT);
+        return Span.fromContext(extracted).getSpanContext();
     }
 
     private void saveCursor(String cursor) {
