@@ -22,13 +22,26 @@ public final class LocalPlatform implements AutoCloseable {
     public static final List<String> SERVICES = List.of("inventory", "pricing", "orders");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
-    /** Where and how to run. Port 0 picks a free port. */
+    /**
+     * Where and how to run. Port 0 picks a free port. serviceSystemProperties are added to one service only;
+     * replicaPorts starts a second instance of a service (same database and settings) on that port, named
+     * service + "-2", in the same start-up wave.
+     */
     public record Options(Path root, Path dataDirectory, Path logDirectory, int postgresPort,
-            Map<String, Integer> servicePorts, String otlpEndpoint, List<String> extraSystemProperties) {
+            Map<String, Integer> servicePorts, String otlpEndpoint, List<String> extraSystemProperties,
+            Map<String, List<String>> serviceSystemProperties, Map<String, Integer> replicaPorts) {
 
         public Options {
             servicePorts = Map.copyOf(servicePorts);
             extraSystemProperties = List.copyOf(extraSystemProperties);
+            serviceSystemProperties = Map.copyOf(serviceSystemProperties);
+            replicaPorts = Map.copyOf(replicaPorts);
+        }
+
+        public Options(Path root, Path dataDirectory, Path logDirectory, int postgresPort,
+                Map<String, Integer> servicePorts, String otlpEndpoint, List<String> extraSystemProperties) {
+            this(root, dataDirectory, logDirectory, postgresPort, servicePorts, otlpEndpoint, extraSystemProperties,
+                    Map.of(), Map.of());
         }
     }
 
@@ -65,21 +78,34 @@ public final class LocalPlatform implements AutoCloseable {
             ports.put(service, port == 0 ? freePort() : port);
         }
         for (String service : SERVICES) {
-            services.put(service, process(service, ports));
+            services.put(service, process(service, service, ports.get(service), ports));
+            Integer replicaPort = options.replicaPorts().get(service);
+            if (replicaPort != null) {
+                services.put(replicaName(service), process(service, replicaName(service), replicaPort, ports));
+            }
         }
         for (List<String> wave : List.of(List.of("inventory", "pricing"), List.of("orders"))) {
-            for (String service : wave) {
-                progress.step("starting " + service + " on port " + ports.get(service));
-                services.get(service).start();
+            List<ServiceProcess> starting = services.values().stream()
+                    .filter(process -> wave.stream().anyMatch(service -> process.name().equals(service)
+                            || process.name().equals(replicaName(service))))
+                    .toList();
+            for (ServiceProcess process : starting) {
+                progress.step("starting " + process.name() + " on port " + process.port());
+                process.start();
             }
-            for (String service : wave) {
-                services.get(service).awaitServing(START_TIMEOUT);
-                progress.step(service + " is SERVING");
+            for (ServiceProcess process : starting) {
+                process.awaitServing(START_TIMEOUT);
+                progress.step(process.name() + " is SERVING");
             }
         }
     }
 
-    private ServiceProcess process(String service, Map<String, Integer> ports) {
+    /** The name of the second instance of a service started through Options.replicaPorts. */
+    public static String replicaName(String service) {
+        return service + "-2";
+    }
+
+    private ServiceProcess process(String service, String name, int port, Map<String, Integer> ports) {
         String prefix = service.toUpperCase();
         Map<String, String> env = new HashMap<>();
         env.put(prefix + "_DB_URL", postgres.jdbcUrl(service));
@@ -97,9 +123,9 @@ public final class LocalPlatform implements AutoCloseable {
             properties.add("-Dquarkus.otel.sdk.disabled=true");
         }
         properties.addAll(options.extraSystemProperties());
+        properties.addAll(options.serviceSystemProperties().getOrDefault(service, List.of()));
         Path jar = options.root().resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
-        return new ServiceProcess(service, jar, ports.get(service), env, properties,
-                options.logDirectory().resolve(service + ".log"));
+        return new ServiceProcess(name, jar, port, env, properties, options.logDirectory().resolve(name + ".log"));
     }
 
     public ServiceProcess service(String name) {

@@ -79,6 +79,11 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Waits until the standard gRPC health service answers SERVING; fails if the process dies or time runs out. */
     public void awaitServing(Duration timeout) {
+        awaitServing(timeout, Duration.ofMillis(200));
+    }
+
+    /** As {@link #awaitServing(Duration)}, asking every pollInterval (short for start-up measurements). */
+    public void awaitServing(Duration timeout, Duration pollInterval) {
         Instant end = Instant.now().plus(timeout);
         ManagedChannel channel = ManagedChannelBuilder.forAddress("localhost", port).usePlaintext().build();
         try {
@@ -95,7 +100,7 @@ public final class ServiceProcess implements AutoCloseable {
                 } catch (StatusRuntimeException notYet) {
                     // not listening yet
                 }
-                sleep(200);
+                sleep(pollInterval.toMillis());
             }
             throw new IllegalStateException(name + " did not report SERVING within " + timeout + "; see " + log);
         } finally {
@@ -108,14 +113,21 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /** SIGTERM, then SIGKILL after the grace period; also ends any child process. */
-    public synchronized void stop() {
+    public void stop() {
+        stopWithinGrace();
+    }
+
+    /** Like {@link #stop()}; true if the JVM exited by itself within the grace period (false if it needed SIGKILL). */
+    public synchronized boolean stopWithinGrace() {
         if (process == null) {
-            return;
+            return true;
         }
+        boolean exitedByItself = false;
         List<ProcessHandle> children = process.descendants().toList();
         process.destroy();
         try {
-            if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+            exitedByItself = process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            if (!exitedByItself) {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
@@ -124,6 +136,12 @@ public final class ServiceProcess implements AutoCloseable {
         }
         children.forEach(ProcessHandle::destroyForcibly);
         process = null;
+        return exitedByItself;
+    }
+
+    /** The operating-system process id while running. */
+    public synchronized java.util.OptionalLong pid() {
+        return process == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(process.pid());
     }
 
     /** Ends the JVM at once, as a crash would. */
