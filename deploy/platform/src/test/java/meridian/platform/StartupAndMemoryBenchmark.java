@@ -1,0 +1,135 @@
+package meridian.platform;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.StatusRuntimeException;
+import meridian.orders.v1.OrdersServiceGrpc;
+
+/**
+ * Measures, per service in JVM mode, the time from process start to gRPC SERVING and the peak resident memory
+ * (VmRSS) under a short PlaceOrder load; median of 5 repetitions. Not part of the suite (no *Test name, no
+ * assertions): run with ./mvnw -B test -pl deploy/platform -Dtest=StartupAndMemoryBenchmark. The numbers go to
+ * deploy/k8s/README.md ("Measured").
+ */
+class StartupAndMemoryBenchmark {
+
+    private static final int REPETITIONS = 5;
+    private static final int LOAD_THREADS = 4;
+    private static final Duration LOAD_DURATION = Duration.ofSeconds(10);
+    /** What the container's JVM sees under the 512Mi limit (run-java.sh: MaxRAMPercentage=80). */
+    private static final List<String> CONTAINER_JVM = List.of("-XX:MaxRAM=512m", "-XX:MaxRAMPercentage=80");
+
+    @Test
+    void measureStartupToServingAndRssUnderLoad() throws Exception {
+        Path root = Path.of(System.getProperty("meridian.root", "../..")).toAbsolutePath().normalize();
+        Path work = Files.createTempDirectory("meridian-benchmark");
+        Map<String, List<Long>> startupMillis = new LinkedHashMap<>();
+        Map<String, List<Long>> peakRssMiB = new LinkedHashMap<>();
+        List<String> loadSummaries = new ArrayList<>();
+        try (LocalPlatform platform = LocalPlatform.start(new LocalPlatform.Options(root, null, work.resolve("logs"), 0,
+                Map.of(), null, CONTAINER_JVM), step -> System.out.println("[benchmark] " + step))) {
+            ManagedChannel inventory = channel(platform.port("inventory"));
+            ManagedChannel pricing = channel(platform.port("pricing"));
+            ManagedChannel orders = channel(platform.port("orders"));
+            Fixtures f = new Fixtures(inventory, pricing);
+            String sku = f.sku("MUG");
+            f.price(sku, 8, 0);
+            f.receive(sku, 10_000_000);
+            for (int repetition = 0; repetition < REPETITIONS; repetition++) {
+                // One service at a time, the others running, so start-ups do not compete for the two cores.
+                for (String service : LocalPlatform.SERVICES) {
+                    ServiceProcess process = platform.service(service);
+                    process.stop();
+                    long started = System.nanoTime();
+                    process.start();
+                    process.awaitServing(Duration.ofSeconds(90), Duration.ofMillis(20));
+                    startupMillis.computeIfAbsent(service, s -> new ArrayList<>())
+                            .add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                }
+                platform.service("orders").awaitServing(Duration.ofSeconds(90));
+                Map<String, Long> peaks = new ConcurrentHashMap<>();
+                loadSummaries.add(placeOrdersWhileSampling(platform, orders, f, sku, peaks));
+                peaks.forEach((service, kib) -> peakRssMiB.computeIfAbsent(service, s -> new ArrayList<>()).add(kib / 1024));
+            }
+            inventory.shutdownNow();
+            pricing.shutdownNow();
+            orders.shutdownNow();
+        }
+        StringBuilder report = new StringBuilder("service | start-up to SERVING, ms: median (runs) | peak VmRSS under load, MiB: median (runs)\n");
+        for (String service : LocalPlatform.SERVICES) {
+            report.append(service).append(" | ").append(median(startupMillis.get(service))).append(" ")
+                    .append(startupMillis.get(service)).append(" | ").append(median(peakRssMiB.get(service))).append(" ")
+                    .append(peakRssMiB.get(service)).append('\n');
+        }
+        report.append("load per run: ").append(loadSummaries).append('\n');
+        System.out.print(report);
+        Files.writeString(Path.of("target", "startup-and-memory.txt"), report);
+    }
+
+    /** PlaceOrder from several threads for LOAD_DURATION while sampling each service's VmRSS; keeps the peaks. */
+    private static String placeOrdersWhileSampling(LocalPlatform platform, ManagedChannel orders, Fixtures f, String sku,
+            Map<String, Long> peaks) throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong placed = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        ExecutorService load = Executors.newFixedThreadPool(LOAD_THREADS);
+        for (int t = 0; t < LOAD_THREADS; t++) {
+            load.submit(() -> {
+                while (!stop.get()) {
+                    try {
+                        OrdersServiceGrpc.newBlockingStub(orders).withDeadlineAfter(20, TimeUnit.SECONDS)
+                                .placeOrder(f.order(false, sku, 1));
+                        placed.incrementAndGet();
+                    } catch (StatusRuntimeException e) {
+                        failed.incrementAndGet();
+                    }
+                }
+            });
+        }
+        long end = System.nanoTime() + LOAD_DURATION.toNanos();
+        while (System.nanoTime() < end) {
+            for (String service : LocalPlatform.SERVICES) {
+                long kib = vmRssKiB(platform.service(service).pid().orElseThrow());
+                peaks.merge(service, kib, Math::max);
+            }
+            TimeUnit.MILLISECONDS.sleep(250);
+        }
+        stop.set(true);
+        load.shutdown();
+        load.awaitTermination(60, TimeUnit.SECONDS);
+        return placed.get() + " placed/" + failed.get() + " failed in " + LOAD_DURATION.toSeconds() + " s";
+    }
+
+    private static long vmRssKiB(long pid) throws IOException {
+        return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
+                .filter(line -> line.startsWith("VmRSS:"))
+                .mapToLong(line -> Long.parseLong(line.replaceAll("[^0-9]", "")))
+                .findFirst().orElseThrow();
+    }
+
+    private static long median(List<Long> values) {
+        List<Long> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
+    }
+
+    private static ManagedChannel channel(int port) {
+        return ManagedChannelBuilder.forAddress("localhost", port).usePlaintext().build();
+    }
+}
