@@ -3,30 +3,17 @@ package meridian.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.stub.MetadataUtils;
-import io.grpc.stub.StreamObserver;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
-import meridian.inventory.v1.AdjustStockRequest;
-import meridian.inventory.v1.AdjustStockResponse;
-import meridian.inventory.v1.AdjustmentReason;
-import meridian.inventory.v1.InventoryServiceGrpc;
-import meridian.inventory.v1.StockAdjustment;
 import meridian.orders.v1.GetOrderRequest;
 import meridian.orders.v1.Order;
 import meridian.orders.v1.OrderState;
@@ -69,8 +56,8 @@ class BackorderTraceEndToEndTest {
                 .placeOrder(f.order(true, kettle, 3)).getOrder();
         assertThat(backordered.getState()).isEqualTo(OrderState.ORDER_STATE_BACKORDERED);
 
-        String traceId = randomHex(16);
-        receiveTraced(f, kettle, 5, "00-" + traceId + "-" + randomHex(8) + "-01");
+        String traceId = TestTraces.newTraceId();
+        f.receive(kettle, 5, TestTraces.traceparent(traceId));
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(OrdersServiceGrpc.newBlockingStub(orders)
                 .getOrder(GetOrderRequest.newBuilder().setName(backordered.getName()).build()).getOrder().getState())
@@ -86,63 +73,14 @@ class BackorderTraceEndToEndTest {
             assertThat(promotion.attributes()).containsEntry("meridian.sku", kettle);
 
             List<ReceivedSpan> trace = running.traces.trace(promotion.traceId());
-            Map<String, ReceivedSpan> byId = trace.stream()
-                    .collect(Collectors.toMap(ReceivedSpan::spanId, Function.identity(), (a, b) -> a));
+            Map<String, ReceivedSpan> byId = TestTraces.byId(trace);
             assertThat(trace).filteredOn(s -> s.service().equals("orders") && s.kind() == SpanKind.SPAN_KIND_CLIENT
-                    && "ReserveStock".equals(s.attributes().get("rpc.method")) && descendsFrom(s, promotion, byId))
+                    && "ReserveStock".equals(s.attributes().get("rpc.method")) && TestTraces.descendsFrom(s, promotion, byId))
                     .as("ReserveStock client span under the promotion").isNotEmpty();
         });
         ReceivedSpan promotion = running.traces.allSpans().stream()
                 .filter(s -> s.name().equals("orders.backorders.promote") && s.links().contains(traceId)).findFirst()
                 .orElseThrow();
         System.out.println(TraceTree.render(running.traces.trace(promotion.traceId())));
-    }
-
-    /** An AdjustStock feed sent with a traceparent header, as a traced caller would. */
-    private static void receiveTraced(Fixtures f, String sku, long delta, String traceparent) {
-        Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER), traceparent);
-        CompletableFuture<AdjustStockResponse> summary = new CompletableFuture<>();
-        StreamObserver<AdjustStockRequest> feed = InventoryServiceGrpc.newStub(inventory)
-                .withDeadlineAfter(10, TimeUnit.SECONDS)
-                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
-                .adjustStock(new StreamObserver<>() {
-                    @Override
-                    public void onNext(AdjustStockResponse value) {
-                        summary.complete(value);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        summary.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        summary.complete(null);
-                    }
-                });
-        feed.onNext(AdjustStockRequest.newBuilder().setRequestId(Fixtures.id()).addAdjustments(StockAdjustment.newBuilder()
-                .setSku(sku).setLocationId(f.location).setDelta(delta).setReason(AdjustmentReason.ADJUSTMENT_REASON_RECEIVED))
-                .build());
-        feed.onCompleted();
-        assertThat(summary.join()).isNotNull();
-    }
-
-    private static String randomHex(int bytes) {
-        byte[] b = new byte[bytes];
-        new SecureRandom().nextBytes(b);
-        return HexFormat.of().formatHex(b);
-    }
-
-    private static boolean descendsFrom(ReceivedSpan span, ReceivedSpan ancestor, Map<String, ReceivedSpan> byId) {
-        ReceivedSpan current = span;
-        for (int depth = 0; depth < 50 && current != null; depth++) {
-            if (current.parentSpanId().equals(ancestor.spanId())) {
-                return true;
-            }
-            current = byId.get(current.parentSpanId());
-        }
-        return false;
     }
 }

@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import com.google.type.Money;
 
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import meridian.inventory.v1.AdjustStockRequest;
 import meridian.inventory.v1.AdjustStockResponse;
@@ -59,8 +61,14 @@ final class Fixtures {
     }
 
     AdjustStockResponse receive(String sku, long delta) {
+        return receive(sku, delta, new Metadata());
+    }
+
+    /** Receives stock through an AdjustStock feed sent with {@code headers} (such as a traceparent). */
+    AdjustStockResponse receive(String sku, long delta, Metadata headers) {
         CompletableFuture<AdjustStockResponse> summary = new CompletableFuture<>();
         StreamObserver<AdjustStockRequest> feed = InventoryServiceGrpc.newStub(inventory).withDeadlineAfter(10, TimeUnit.SECONDS)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
                 .adjustStock(new StreamObserver<>() {
                     @Override
                     public void onNext(AdjustStockResponse value) {

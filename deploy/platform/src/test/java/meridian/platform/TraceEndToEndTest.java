@@ -3,15 +3,11 @@ package meridian.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,15 +52,8 @@ class TraceEndToEndTest {
         f.price(mug, 12, 0);
         f.receive(mug, 5);
 
-        SecureRandom random = new SecureRandom();
-        byte[] traceBytes = new byte[16];
-        byte[] parentBytes = new byte[8];
-        random.nextBytes(traceBytes);
-        random.nextBytes(parentBytes);
-        String traceId = HexFormat.of().formatHex(traceBytes);
-        Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER),
-                "00-" + traceId + "-" + HexFormat.of().formatHex(parentBytes) + "-01");
+        String traceId = TestTraces.newTraceId();
+        Metadata headers = TestTraces.traceparent(traceId);
         Order order = OrdersServiceGrpc.newBlockingStub(orders).withDeadlineAfter(20, TimeUnit.SECONDS)
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
                 .placeOrder(f.order(false, mug, 2)).getOrder();
@@ -72,8 +61,7 @@ class TraceEndToEndTest {
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             List<ReceivedSpan> spans = running.traces.trace(traceId);
-            Map<String, ReceivedSpan> byId = spans.stream().collect(Collectors.toMap(ReceivedSpan::spanId, Function.identity(),
-                    (a, b) -> a));
+            Map<String, ReceivedSpan> byId = TestTraces.byId(spans);
 
             ReceivedSpan placeOrder = one(spans, "orders", SpanKind.SPAN_KIND_SERVER, "PlaceOrder");
             ReceivedSpan quoteClient = one(spans, "orders", SpanKind.SPAN_KIND_CLIENT, "QuotePrices");
@@ -81,8 +69,8 @@ class TraceEndToEndTest {
             ReceivedSpan reserveClient = one(spans, "orders", SpanKind.SPAN_KIND_CLIENT, "ReserveStock");
             ReceivedSpan reserveServer = one(spans, "inventory", SpanKind.SPAN_KIND_SERVER, "ReserveStock");
 
-            assertThat(descendsFrom(quoteClient, placeOrder, byId)).as("quote client under PlaceOrder").isTrue();
-            assertThat(descendsFrom(reserveClient, placeOrder, byId)).as("reserve client under PlaceOrder").isTrue();
+            assertThat(TestTraces.descendsFrom(quoteClient, placeOrder, byId)).as("quote client under PlaceOrder").isTrue();
+            assertThat(TestTraces.descendsFrom(reserveClient, placeOrder, byId)).as("reserve client under PlaceOrder").isTrue();
             assertThat(quoteServer.parentSpanId()).isEqualTo(quoteClient.spanId());
             assertThat(reserveServer.parentSpanId()).isEqualTo(reserveClient.spanId());
             assertThat(placeOrder.attributes()).containsEntry("rpc.system", "grpc")
@@ -91,7 +79,7 @@ class TraceEndToEndTest {
             for (ReceivedSpan server : List.of(placeOrder, quoteServer, reserveServer)) {
                 List<ReceivedSpan> sql = spans.stream().filter(s -> s.service().equals(server.service()))
                         .filter(s -> "postgresql".equals(s.attributes().get("db.system")))
-                        .filter(s -> descendsFrom(s, server, byId)).toList();
+                        .filter(s -> TestTraces.descendsFrom(s, server, byId)).toList();
                 assertThat(sql).as("SQL spans of %s under its server span", server.service()).isNotEmpty();
                 // Statements are recorded without their parameters.
                 sql.forEach(s -> assertThat(statement(s).orElse("")).doesNotContain(f.customer, mug));
@@ -109,16 +97,5 @@ class TraceEndToEndTest {
                 && method.equals(s.attributes().get("rpc.method"))).toList();
         assertThat(matching).as("%s %s span of %s", kind, method, service).isNotEmpty();
         return matching.get(0);
-    }
-
-    private static boolean descendsFrom(ReceivedSpan span, ReceivedSpan ancestor, Map<String, ReceivedSpan> byId) {
-        ReceivedSpan current = span;
-        for (int depth = 0; depth < 50 && current != null; depth++) {
-            if (current.parentSpanId().equals(ancestor.spanId())) {
-                return true;
-            }
-            current = byId.get(current.parentSpanId());
-        }
-        return false;
     }
 }

@@ -37,9 +37,6 @@ public interface InventoryConfig {
 
         /** How often a caught-up stream looks for entries committed by other instances. */
         Duration pollInterval();
-
-        /** A stream whose client has not taken anything for this long is ended (UNAVAILABLE). */
-        Duration stallTimeout();
     }
 
     interface Ledger {

@@ -9,7 +9,6 @@ import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
 
-import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
@@ -17,7 +16,8 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import meridian.conventions.errors.GrpcStatusMapper;
 import meridian.conventions.errors.ServiceException;
 import meridian.conventions.idempotency.RequestFingerprint;
-import meridian.inventory.config.InventoryConfig;
+import meridian.conventions.watch.FlowControlledStream;
+import meridian.conventions.watch.ServerStreams;
 import meridian.inventory.persistence.ReservationRecord;
 import meridian.inventory.persistence.StockKey;
 import meridian.inventory.service.ContractMessages;
@@ -63,11 +63,11 @@ public class InventoryGrpcService extends InventoryServiceGrpc.InventoryServiceI
     private final StockFeedService feeds;
     private final StockWatchService watches;
     private final GrpcStatusMapper errors;
-    private final InventoryConfig config;
+    private final ServerStreams streams;
 
     InventoryGrpcService(StockQueryService queries, ReservationService reservations, StockFeedService feeds,
-            StockWatchService watches, GrpcStatusMapper errors, InventoryConfig config) {
-        this.config = config;
+            StockWatchService watches, GrpcStatusMapper errors, ServerStreams streams) {
+        this.streams = streams;
         this.queries = queries;
         this.reservations = reservations;
         this.feeds = feeds;
@@ -180,9 +180,7 @@ public class InventoryGrpcService extends InventoryServiceGrpc.InventoryServiceI
     @Override
     public void watchStockLevels(WatchStockLevelsRequest request,
             StreamObserver<WatchStockLevelsResponse> response) {
-        FlowControlledStream<WatchStockLevelsResponse> stream = new FlowControlledStream<>(
-                (ServerCallStreamObserver<WatchStockLevelsResponse>) response, errors,
-                Infrastructure.getDefaultWorkerPool(), config.watch().stallTimeout());
+        FlowControlledStream<WatchStockLevelsResponse> stream = streams.open(response);
         Infrastructure.getDefaultWorkerPool().execute(() -> {
             long after;
             try {

@@ -154,7 +154,6 @@ class WatchStockLevelsGrpcTest {
             lines.add(adjustment(LOCATION, sku, 1));
         }
         client.feed(requestId(), lines, 10_000);
-        double streamsBefore = openStreams();
 
         // A small HTTP/2 window so the transport cannot absorb the backlog either.
         ManagedChannel small = NettyChannelBuilder.forAddress("localhost", TestChannels.appPort()).usePlaintext()
@@ -166,7 +165,10 @@ class WatchStockLevelsGrpcTest {
             Thread.sleep(1500); // let an unbounded server run ahead, if it would
             double readWhileSlow = entriesRead() - readBefore;
             assertThat(readWhileSlow).as("entries read for a reader that took one").isLessThan(5_000);
-            assertThat(openStreams()).isEqualTo(streamsBefore + 1);
+            // Streams other tests cancelled may be reaped (stall timeout) at any moment, so only this
+            // stream's own effect is asserted: counted while open, released after its cancel.
+            double streamsWhileOpen = openStreams();
+            assertThat(streamsWhileOpen).isGreaterThanOrEqualTo(1);
 
             slow.request(100);
             await().atMost(Duration.ofSeconds(30)).until(() -> slow.changes.size() == 101);
@@ -180,10 +182,10 @@ class WatchStockLevelsGrpcTest {
             client.feed(requestId(), List.of(adjustment(LOCATION, sku, 1)), 1);
             Thread.sleep(1000); // a live stream would read on
             assertThat(entriesRead()).isEqualTo(readAfterCancel);
+            await().atMost(Duration.ofSeconds(30)).until(() -> openStreams() <= streamsWhileOpen - 1);
         } finally {
             TestChannels.close(small);
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> openStreams() == streamsBefore);
     }
 
     private double entriesRead() {

@@ -3,7 +3,7 @@ package meridian.orders.grpc;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
-import meridian.conventions.errors.GrpcStatusMapper;
+import meridian.conventions.watch.ServerStreams;
 import meridian.orders.service.OrderEventStream;
 import meridian.orders.service.OrderService;
 import meridian.orders.v1.CancelOrderRequest;
@@ -32,12 +32,12 @@ public class OrdersGrpcService extends OrdersServiceGrpc.OrdersServiceImplBase {
 
     private final OrderService orders;
     private final OrderEventStream events;
-    private final GrpcStatusMapper mapper;
+    private final ServerStreams streams;
 
-    public OrdersGrpcService(OrderService orders, OrderEventStream events, GrpcStatusMapper mapper) {
+    public OrdersGrpcService(OrderService orders, OrderEventStream events, ServerStreams streams) {
         this.orders = orders;
         this.events = events;
-        this.mapper = mapper;
+        this.streams = streams;
     }
 
     @Override
@@ -73,8 +73,7 @@ public class OrdersGrpcService extends OrdersServiceGrpc.OrdersServiceImplBase {
     /** Not blocking: the stream reads the log on worker threads, one batch at a time, as the client asks. */
     @Override
     public void watchOrderEvents(WatchOrderEventsRequest request, StreamObserver<WatchOrderEventsResponse> out) {
-        FlowControlledStream.send(
-                events.watch(request).map(e -> WatchOrderEventsResponse.newBuilder().setEvent(e).build()), out, mapper);
+        streams.open(out).start(events.watch(request).map(e -> WatchOrderEventsResponse.newBuilder().setEvent(e).build()));
     }
 
     private static <T> void reply(StreamObserver<T> out, T response) {

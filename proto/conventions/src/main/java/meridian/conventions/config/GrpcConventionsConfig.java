@@ -16,6 +16,13 @@ public interface GrpcConventionsConfig {
     @WithDefault("5s")
     Duration clientDeadline();
 
+    /**
+     * A server stream whose client has taken nothing for this long is ended with UNAVAILABLE (resume from the last
+     * cursor): the embedded HTTP/2 server does not report a client's cancel of a server stream.
+     */
+    @WithDefault("5m")
+    Duration streamStallTimeout();
+
     /** How often gRPC health is brought in line with readiness. */
     @WithDefault("2s")
     Duration healthSyncInterval();

@@ -1,4 +1,4 @@
-package meridian.inventory.grpc;
+package meridian.conventions.watch;
 
 import java.time.Duration;
 import java.util.concurrent.Flow;
@@ -18,16 +18,17 @@ import meridian.conventions.errors.ServiceException;
  * and only while the call is ready (its outbound buffer below the transport's threshold), so a slow
  * reader stops the upstream instead of filling server memory. Cancelling the call cancels the Multi.
  *
- * Quarkus' Mutiny server stubs subscribe with unbounded demand, which is why the watch endpoint
- * streams through this instead. The embedded HTTP/2 server does not report a client's RST_STREAM on
+ * Quarkus' Mutiny server stubs subscribe with unbounded demand, which is why watch endpoints use the
+ * grpc-java service base and stream through this instead (see {@link ServerStreams}). The embedded HTTP/2 server does not report a client's RST_STREAM on
  * a server stream (quarkusio/quarkus#46986, eclipse-vertx/vert.x#5562): a stream whose transport
  * stays unwritable for the stall timeout is ended (UNAVAILABLE: resume from the last cursor) so an
  * abandoned stream cannot hold resources for ever.
  *
- * Create it inside the service method (gRPC accepts the handlers only then); {@link #start} or
+ * Create it inside the service method (gRPC accepts the handlers only then), with
+ * {@link ServerStreams#open}; {@link #start} or
  * {@link #fail} may follow on another thread.
  */
-final class FlowControlledStream<T> implements Flow.Subscriber<T> {
+public final class FlowControlledStream<T> implements Flow.Subscriber<T> {
 
     private final ServerCallStreamObserver<T> call;
     private final GrpcStatusMapper errors;
@@ -39,7 +40,7 @@ final class FlowControlledStream<T> implements Flow.Subscriber<T> {
     private volatile boolean ended;
     private volatile Flow.Subscription subscription;
 
-    FlowControlledStream(ServerCallStreamObserver<T> call, GrpcStatusMapper errors, ScheduledExecutorService timer,
+    public FlowControlledStream(ServerCallStreamObserver<T> call, GrpcStatusMapper errors, ScheduledExecutorService timer,
             Duration stallTimeout) {
         this.call = call;
         this.errors = errors;
@@ -49,12 +50,12 @@ final class FlowControlledStream<T> implements Flow.Subscriber<T> {
         call.setOnReadyHandler(this::requestIfReady);
     }
 
-    void start(Multi<T> items) {
+    public void start(Multi<T> items) {
         items.subscribe().withSubscriber(this);
     }
 
     /** Ends the call with the status of {@code failure} before anything was streamed. */
-    void fail(Throwable failure) {
+    public void fail(Throwable failure) {
         onError(failure);
     }
 

@@ -1,4 +1,4 @@
-package meridian.orders.grpc;
+package meridian.conventions.deadline;
 
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,8 +20,8 @@ import io.quarkus.grpc.GlobalInterceptor;
 /**
  * Makes the caller's deadline the gRPC Context deadline of the call, on whatever thread the method runs.
  * On the shared HTTP/gRPC port (Vert.x transport) Quarkus gives a method no Context deadline (verified by
- * PlaceOrderTest), so neither the saga's budget nor DeadlineClientInterceptor would see the caller's
- * remaining time. This reads the grpc-timeout header and attaches a Context with that deadline around
+ * orders' PlaceOrderTest), so neither a service's own budget nor {@link DeadlineClientInterceptor} would see
+ * the caller's remaining time. This reads the grpc-timeout header and attaches a Context with that deadline around
  * the call's callbacks, including those Quarkus moves to worker threads.
  */
 @GlobalInterceptor
