@@ -22,7 +22,6 @@ import java.util.stream.LongStream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import grpc.health.v1.HealthGrpc;
@@ -161,9 +160,6 @@ class GracefulShutdownEndToEndTest {
     }
 
     @Test
-    @Disabled("open watch streams (orders' own stock watch included) hold inventory's shutdown until "
-            + "quarkus.shutdown.timeout (20 s), so the JVM needs SIGKILL: the conventions' watch streams must end with "
-            + "UNAVAILABLE when shutdown starts (issue 7)")
     void sigtermEndsWatchStreamsResumablyAndExitsInTime() throws Exception {
         Fixtures f = new Fixtures(inventory, pricing);
         String bolt = f.sku("BOLT");

@@ -71,14 +71,19 @@ public final class FlowControlledStream<T> implements Flow.Subscriber<T> {
 
     @Override
     public void onNext(T item) {
-        awaitingItem.set(false);
-        call.onNext(item);
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            awaitingItem.set(false);
+            call.onNext(item);
+        }
         sent.incrementAndGet();
         requestIfReady();
     }
 
     @Override
-    public void onError(Throwable failure) {
+    public synchronized void onError(Throwable failure) {
         if (!ended) {
             ended = true;
             call.onError(errors.toStatus(failure));
@@ -86,11 +91,35 @@ public final class FlowControlledStream<T> implements Flow.Subscriber<T> {
     }
 
     @Override
-    public void onComplete() {
+    public synchronized void onComplete() {
         if (!ended) {
             ended = true;
             call.onCompleted();
         }
+    }
+
+    /** Ends the stream with UNAVAILABLE so the client resumes from its last cursor elsewhere (server shutdown). */
+    public void endForShutdown() {
+        endUnavailable("the server is shutting down; resume from the last cursor received");
+    }
+
+    private void endUnavailable(String message) {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            call.onError(errors.toStatus(new ServiceException(Status.Code.UNAVAILABLE, "UNAVAILABLE", message)));
+        }
+        Flow.Subscription s = subscription;
+        if (s != null) {
+            s.cancel();
+        }
+    }
+
+    /** Whether the stream has ended, by completion, failure, cancellation or shutdown. */
+    public boolean isEnded() {
+        return ended;
     }
 
     private void cancel() {
@@ -123,9 +152,7 @@ public final class FlowControlledStream<T> implements Flow.Subscriber<T> {
                     return;
                 }
                 if (!call.isReady() && sent.get() == sentBefore) {
-                    cancel();
-                    call.onError(errors.toStatus(new ServiceException(Status.Code.UNAVAILABLE, "UNAVAILABLE",
-                            "the stream stalled; resume from the last cursor received")));
+                    endUnavailable("the stream stalled; resume from the last cursor received");
                 } else {
                     requestIfReady();
                 }
