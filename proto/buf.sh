@@ -15,7 +15,7 @@ breaking_config='{"version":"v2","breaking":{"use":["FILE"]}}'
 buf_cli() {
   if [ ! -x "$here/node_modules/.bin/buf" ]; then
     echo "buf: installing the pinned CLI from npm" >&2
-    (cd "$here" && npm ci --no-audit --no-fund --loglevel=error >&2)
+    (cd "$here" && npm install --no-audit --no-fund --loglevel=error >&2)
   fi
   "$here/node_modules/.bin/buf" "$@"
 }

@@ -1,114 +1,29 @@
 package meridian.orders;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-
-import jakarta.inject.Inject;
-
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import grpc.health.v1.HealthGrpc;
-import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
-import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
 import io.grpc.ManagedChannel;
-import io.grpc.reflection.v1.ServerReflectionGrpc;
-import io.grpc.reflection.v1.ServerReflectionRequest;
-import io.grpc.reflection.v1.ServerReflectionResponse;
-import io.grpc.reflection.v1.ServiceResponse;
-import io.grpc.stub.StreamObserver;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import meridian.orders.testing.Downstreams;
-import meridian.orders.v1.GetOrderRequest;
 import meridian.orders.v1.OrdersServiceGrpc;
-import meridian.testing.GrpcAssertions;
+import meridian.orders.v1.GetOrderRequest;
 import meridian.testing.PostgresTestResource;
-import meridian.testing.TestChannels;
+import meridian.testing.ServiceStartsChecks;
 
 @QuarkusTest
 @WithTestResource(value = PostgresTestResource.class, scope = TestResourceScope.GLOBAL,
         initArgs = @ResourceArg(name = "database", value = "orders"))
 @WithTestResource(value = Downstreams.class, scope = TestResourceScope.GLOBAL)
-class ServiceStartsTest {
+class ServiceStartsTest extends ServiceStartsChecks {
 
-    private static final String SERVICE = "meridian.orders.v1.OrdersService";
-
-    static ManagedChannel channel;
-
-    @Inject
-    Flyway flyway;
-
-    @BeforeAll
-    static void connect() {
-        channel = TestChannels.toApp();
+    @Override
+    protected String serviceName() {
+        return "meridian.orders.v1.OrdersService";
     }
 
-    @AfterAll
-    static void disconnect() {
-        TestChannels.close(channel);
-    }
-
-    @Test
-    void migrationsApplied() {
-        assertThat(flyway.info().applied()).isNotEmpty();
-        assertThat(flyway.info().pending()).isEmpty();
-    }
-
-    @Test
-    void grpcHealthIsServingForTheServiceAndOverall() {
-        HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            assertThat(health.check(HealthCheckRequest.newBuilder().setService(SERVICE).build()).getStatus())
-                    .isEqualTo(ServingStatus.SERVING);
-            assertThat(health.check(HealthCheckRequest.getDefaultInstance()).getStatus())
-                    .isEqualTo(ServingStatus.SERVING);
-        });
-    }
-
-    @Test
-    void reflectionListsTheService() throws InterruptedException {
-        List<String> services = new CopyOnWriteArrayList<>();
-        CountDownLatch done = new CountDownLatch(1);
-        StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel)
-                .serverReflectionInfo(new StreamObserver<>() {
-                    @Override
-                    public void onNext(ServerReflectionResponse response) {
-                        response.getListServicesResponse().getServiceList().stream()
-                                .map(ServiceResponse::getName).forEach(services::add);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        done.countDown();
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        done.countDown();
-                    }
-                });
-        requests.onNext(ServerReflectionRequest.newBuilder().setListServices("*").build());
-        requests.onCompleted();
-        assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(services).contains(SERVICE, "grpc.health.v1.Health");
-    }
-
-    @Test
-    void malformedRequestIsRejectedWithFieldDetails() {
-        OrdersServiceGrpc.OrdersServiceBlockingStub stub = OrdersServiceGrpc.newBlockingStub(channel);
-        GrpcAssertions.assertInvalidFields(
-                () -> stub.getOrder(GetOrderRequest.newBuilder().setName("warehouse/1/SKU").build()),
-                "name");
+    @Override
+    protected void callWithMalformedName(ManagedChannel channel) {
+        OrdersServiceGrpc.newBlockingStub(channel).getOrder(GetOrderRequest.newBuilder().setName("warehouse/1/SKU").build());
     }
 }

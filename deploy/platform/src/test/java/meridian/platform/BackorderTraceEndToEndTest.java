@@ -8,11 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.grpc.ManagedChannel;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import meridian.orders.v1.GetOrderRequest;
 import meridian.orders.v1.Order;
@@ -24,27 +21,7 @@ import meridian.platform.OtlpTraceReceiver.ReceivedSpan;
  * Stock that lets a backorder through is traced as its own short trace: a promotion span in orders, linked to the
  * AdjustStock call that wrote the stock change, with the promotion's ReserveStock call under it.
  */
-class BackorderTraceEndToEndTest {
-
-    static RunningPlatform running;
-    static ManagedChannel inventory;
-    static ManagedChannel pricing;
-    static ManagedChannel orders;
-
-    @BeforeAll
-    static void start() {
-        running = RunningPlatform.get();
-        inventory = running.channel("inventory");
-        pricing = running.channel("pricing");
-        orders = running.channel("orders");
-    }
-
-    @AfterAll
-    static void close() {
-        inventory.shutdownNow();
-        pricing.shutdownNow();
-        orders.shutdownNow();
-    }
+class BackorderTraceEndToEndTest extends PlatformEndToEndTest {
 
     @Test
     void promotionSpanIsLinkedToTheStockChangeAndParentsTheReservation() {

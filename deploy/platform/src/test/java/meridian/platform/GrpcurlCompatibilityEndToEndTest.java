@@ -14,8 +14,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.google.protobuf.ByteString;
@@ -46,24 +44,7 @@ import io.grpc.stub.StreamObserver;
  * What grpcurl does, with nothing compiled in: list the services over server reflection, fetch their file
  * descriptors, build requests from JSON and the descriptors alone, and call unary and server-streaming methods.
  */
-class GrpcurlCompatibilityEndToEndTest {
-
-    static RunningPlatform running;
-    static ManagedChannel inventory;
-    static ManagedChannel pricing;
-
-    @BeforeAll
-    static void start() {
-        running = RunningPlatform.get();
-        inventory = running.channel("inventory");
-        pricing = running.channel("pricing");
-    }
-
-    @AfterAll
-    static void close() {
-        inventory.shutdownNow();
-        pricing.shutdownNow();
-    }
+class GrpcurlCompatibilityEndToEndTest extends PlatformEndToEndTest {
 
     @Test
     void everyServiceIsListedOverReflectionV1AndV1alpha() {

@@ -9,22 +9,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.grpc.ManagedChannel;
 import meridian.orders.v1.OrdersServiceGrpc;
 
 /** The HTTP side every service exposes on its gRPC port: SmallRye Health and Prometheus metrics. */
-class HealthAndMetricsEndToEndTest {
+class HealthAndMetricsEndToEndTest extends PlatformEndToEndTest {
 
-    static RunningPlatform running;
     static final HttpClient HTTP = HttpClient.newHttpClient();
-
-    @BeforeAll
-    static void start() {
-        running = RunningPlatform.get();
-    }
 
     @Test
     void healthEndpointsAnswerUpWithTheDatabaseCheck() throws Exception {
@@ -40,16 +32,11 @@ class HealthAndMetricsEndToEndTest {
 
     @Test
     void prometheusMetricsCoverGrpcCallsAndTheConnectionPool() throws Exception {
-        Fixtures f = new Fixtures(running.channel("inventory"), running.channel("pricing"));
+        Fixtures f = new Fixtures(inventory, pricing);
         String sku = f.sku("CUP");
         f.price(sku, 3, 0);
         f.receive(sku, 5);
-        ManagedChannel orders = running.channel("orders");
-        try {
-            OrdersServiceGrpc.newBlockingStub(orders).withDeadlineAfter(20, TimeUnit.SECONDS).placeOrder(f.order(false, sku, 1));
-        } finally {
-            orders.shutdownNow();
-        }
+        OrdersServiceGrpc.newBlockingStub(orders).withDeadlineAfter(20, TimeUnit.SECONDS).placeOrder(f.order(false, sku, 1));
         String ordersMetrics = get("orders", "/q/metrics").body();
         assertThat(ordersMetrics).contains("grpc_server_processing_duration_seconds")
                 .contains("method=\"PlaceOrder\"")

@@ -9,13 +9,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import grpc.health.v1.HealthGrpc;
 import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import meridian.inventory.v1.StockLevel;
@@ -23,33 +21,17 @@ import meridian.orders.v1.OrderState;
 import meridian.orders.v1.OrdersServiceGrpc;
 
 /** Inventory stops mid-run: orders turns not ready and refuses fast, nothing stays reserved, all recovers. */
-class InventoryOutageEndToEndTest {
+class InventoryOutageEndToEndTest extends PlatformEndToEndTest {
 
     private static final String ORDERS = "meridian.orders.v1.OrdersService";
 
-    static RunningPlatform running;
-    static ManagedChannel inventory;
-    static ManagedChannel pricing;
-    static ManagedChannel orders;
-
-    @BeforeAll
-    static void start() {
-        running = RunningPlatform.get();
-        inventory = running.channel("inventory");
-        pricing = running.channel("pricing");
-        orders = running.channel("orders");
-    }
-
     @AfterAll
-    static void close() {
+    static void restartInventoryIfStopped() {
         ServiceProcess service = running.platform.service("inventory");
         if (!service.isAlive()) {
             service.start();
             service.awaitServing(Duration.ofSeconds(90));
         }
-        inventory.shutdownNow();
-        pricing.shutdownNow();
-        orders.shutdownNow();
     }
 
     @Test

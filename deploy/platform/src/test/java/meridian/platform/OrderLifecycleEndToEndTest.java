@@ -9,12 +9,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.grpc.Context;
-import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
 import meridian.inventory.v1.InventoryServiceGrpc;
 import meridian.inventory.v1.StockChange;
@@ -33,27 +30,7 @@ import meridian.orders.v1.WatchOrderEventsRequest;
 import meridian.orders.v1.WatchOrderEventsResponse;
 
 /** A whole order life across the three real services, seen through their public contracts and streams. */
-class OrderLifecycleEndToEndTest {
-
-    static RunningPlatform running;
-    static ManagedChannel inventory;
-    static ManagedChannel pricing;
-    static ManagedChannel orders;
-
-    @BeforeAll
-    static void start() {
-        running = RunningPlatform.get();
-        inventory = running.channel("inventory");
-        pricing = running.channel("pricing");
-        orders = running.channel("orders");
-    }
-
-    @AfterAll
-    static void close() {
-        inventory.shutdownNow();
-        pricing.shutdownNow();
-        orders.shutdownNow();
-    }
+class OrderLifecycleEndToEndTest extends PlatformEndToEndTest {
 
     @Test
     void placeBackorderPromoteFulfilCancel() throws Exception {

@@ -9,11 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
@@ -23,27 +20,7 @@ import meridian.orders.v1.OrdersServiceGrpc;
 import meridian.platform.OtlpTraceReceiver.ReceivedSpan;
 
 /** One PlaceOrder is one trace across the three processes, down to each service's SQL. */
-class TraceEndToEndTest {
-
-    static RunningPlatform running;
-    static ManagedChannel inventory;
-    static ManagedChannel pricing;
-    static ManagedChannel orders;
-
-    @BeforeAll
-    static void start() {
-        running = RunningPlatform.get();
-        inventory = running.channel("inventory");
-        pricing = running.channel("pricing");
-        orders = running.channel("orders");
-    }
-
-    @AfterAll
-    static void close() {
-        inventory.shutdownNow();
-        pricing.shutdownNow();
-        orders.shutdownNow();
-    }
+class TraceEndToEndTest extends PlatformEndToEndTest {
 
     @Test
     void placeOrderIsOneTraceWithClientServerAndDatabaseSpansInEveryService() {
