@@ -11,11 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -31,7 +28,6 @@ import meridian.inventory.v1.RejectedAdjustment;
 import meridian.inventory.v1.StockAdjustment;
 import meridian.testing.GrpcAssertions;
 import meridian.testing.PostgresTestResource;
-import meridian.testing.TestChannels;
 
 /**
  * AdjustStock policy: a bad line is rejected with its index and reason and does not abort the feed;
@@ -40,23 +36,9 @@ import meridian.testing.TestChannels;
 @QuarkusTest
 @WithTestResource(value = PostgresTestResource.class, scope = TestResourceScope.GLOBAL,
         initArgs = @ResourceArg(name = "database", value = "inventory"))
-class AdjustStockGrpcTest {
+class AdjustStockGrpcTest extends InventoryGrpcTest {
 
     private static final String LOCATION = "dc-feed";
-
-    static ManagedChannel channel;
-    static InventoryClient client;
-
-    @BeforeAll
-    static void connect() {
-        channel = TestChannels.toApp();
-        client = new InventoryClient(channel);
-    }
-
-    @AfterAll
-    static void disconnect() {
-        TestChannels.close(channel);
-    }
 
     @Test
     void tenThousandLinesWithBadOnesApplyExactlyTheGoodOnes() {

@@ -15,13 +15,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.google.rpc.PreconditionFailure;
 
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.common.ResourceArg;
@@ -39,28 +36,13 @@ import meridian.inventory.v1.ReserveStockResponse;
 import meridian.inventory.v1.StockLevel;
 import meridian.testing.GrpcAssertions;
 import meridian.testing.PostgresTestResource;
-import meridian.testing.TestChannels;
 
 @QuarkusTest
 @WithTestResource(value = PostgresTestResource.class, scope = TestResourceScope.GLOBAL,
         initArgs = @ResourceArg(name = "database", value = "inventory"))
-class ReservationGrpcTest {
+class ReservationGrpcTest extends InventoryGrpcTest {
 
     private static final String LOCATION = "dc-reserve";
-
-    static ManagedChannel channel;
-    static InventoryClient client;
-
-    @BeforeAll
-    static void connect() {
-        channel = TestChannels.toApp();
-        client = new InventoryClient(channel);
-    }
-
-    @AfterAll
-    static void disconnect() {
-        TestChannels.close(channel);
-    }
 
     @Test
     void reserveCommitTakesStockOut() {

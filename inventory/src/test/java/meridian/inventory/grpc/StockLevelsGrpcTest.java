@@ -8,13 +8,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.google.rpc.BadRequest;
 
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.common.ResourceArg;
@@ -29,26 +26,11 @@ import meridian.inventory.v1.StockAdjustment;
 import meridian.inventory.v1.StockLevel;
 import meridian.testing.GrpcAssertions;
 import meridian.testing.PostgresTestResource;
-import meridian.testing.TestChannels;
 
 @QuarkusTest
 @WithTestResource(value = PostgresTestResource.class, scope = TestResourceScope.GLOBAL,
         initArgs = @ResourceArg(name = "database", value = "inventory"))
-class StockLevelsGrpcTest {
-
-    static ManagedChannel channel;
-    static InventoryClient client;
-
-    @BeforeAll
-    static void connect() {
-        channel = TestChannels.toApp();
-        client = new InventoryClient(channel);
-    }
-
-    @AfterAll
-    static void disconnect() {
-        TestChannels.close(channel);
-    }
+class StockLevelsGrpcTest extends InventoryGrpcTest {
 
     @Test
     void getReturnsConsistentNumbers() {

@@ -14,8 +14,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.grpc.ManagedChannel;
@@ -42,29 +40,15 @@ import meridian.testing.TestChannels;
 @QuarkusTest
 @WithTestResource(value = PostgresTestResource.class, scope = TestResourceScope.GLOBAL,
         initArgs = @ResourceArg(name = "database", value = "inventory"))
-class WatchStockLevelsGrpcTest {
+class WatchStockLevelsGrpcTest extends InventoryGrpcTest {
 
     private static final String LOCATION = "dc-watch";
-
-    static ManagedChannel channel;
-    static InventoryClient client;
 
     @Inject
     MeterRegistry meters;
 
     @Inject
     LedgerRetention retention;
-
-    @BeforeAll
-    static void connect() {
-        channel = TestChannels.toApp();
-        client = new InventoryClient(channel);
-    }
-
-    @AfterAll
-    static void disconnect() {
-        TestChannels.close(channel);
-    }
 
     @Test
     void resumingFromTheLastCursorMissesNothingAndRepeatsNothing() {
