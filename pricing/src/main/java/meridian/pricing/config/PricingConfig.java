@@ -24,4 +24,11 @@ public interface PricingConfig {
     /** How often a caught-up watch stream looks for changes committed by other instances. */
     @WithDefault("1s")
     Duration watchPollInterval();
+
+    /**
+     * How often each instance reads the change log to drop cached prices and promotions changed by other
+     * instances; with the read itself, this bounds how long such a change stays unseen (the contract says 1 s).
+     */
+    @WithDefault("250ms")
+    Duration cacheSyncInterval();
 }

@@ -9,6 +9,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import meridian.pricing.service.PriceService;
 import meridian.pricing.service.PriceWatch;
+import meridian.pricing.service.PricingMessages;
 import meridian.pricing.service.PromotionService;
 import meridian.pricing.service.QuoteService;
 import meridian.pricing.service.QuoteStream;
@@ -55,9 +56,8 @@ public class PricingGrpcService extends MutinyPricingServiceGrpc.PricingServiceI
 
     @Override
     public Uni<GetPriceResponse> getPrice(GetPriceRequest request) {
-        String[] name = request.getName().split("/");
-        String sku = name[1];
-        String currency = name[3];
+        String sku = PricingMessages.skuOf(request.getName());
+        String currency = PricingMessages.currencyOf(request.getName());
         return Uni.createFrom().item(() -> prices.cached(sku, currency))
                 .onItem().ifNull().switchTo(() -> Uni.createFrom().item(() -> prices.get(sku, currency))
                         .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))

@@ -21,8 +21,8 @@ import meridian.pricing.v1.Price;
 
 /**
  * The hot read path: prices per SKU and all promotions, in quarkus-cache. Entries are invalidated
- * after every committed upsert on this instance and expire 1 s after loading (the bound for changes
- * made by other instances, see application.properties).
+ * right after every committed upsert on this instance, and by {@link PriceBookSync} for changes committed
+ * by other instances (within pricing.cache-sync-interval).
  */
 @ApplicationScoped
 public class PriceBook {
@@ -87,6 +87,11 @@ public class PriceBook {
 
     public void invalidatePromotions() {
         promotions.invalidate(ALL).await().indefinitely();
+    }
+
+    public void invalidateAll() {
+        prices.invalidateAll().await().indefinitely();
+        promotions.invalidateAll().await().indefinitely();
     }
 
     private SkuPrices fetchPrices(String sku) {

@@ -28,6 +28,16 @@ public final class PricingMessages {
     private PricingMessages() {
     }
 
+    /** The SKU of a price name "skus/{sku}/prices/{currency_code}" (already validated by the contract's rule). */
+    public static String skuOf(String priceName) {
+        return priceName.substring("skus/".length(), priceName.indexOf('/', "skus/".length()));
+    }
+
+    /** The currency code of a price name "skus/{sku}/prices/{currency_code}". */
+    public static String currencyOf(String priceName) {
+        return priceName.substring(priceName.lastIndexOf('/') + 1);
+    }
+
     public static String priceName(String sku, String currencyCode) {
         return "skus/" + sku + "/prices/" + currencyCode;
     }

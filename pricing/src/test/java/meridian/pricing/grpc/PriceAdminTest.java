@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -40,6 +41,7 @@ import meridian.pricing.v1.ListPricesRequest;
 import meridian.pricing.v1.ListPricesResponse;
 import meridian.pricing.v1.ListPromotionsRequest;
 import meridian.pricing.v1.Price;
+import meridian.pricing.v1.PriceChange;
 import meridian.pricing.v1.PriceTier;
 import meridian.pricing.v1.PricingServiceGrpc;
 import meridian.pricing.v1.Promotion;
@@ -103,6 +105,38 @@ class PriceAdminTest {
 
         assertThat(rows("SELECT h.update_actor || ':' || h.revision FROM price_history h JOIN price p ON p.id = h.price_id"
                 + " WHERE p.sku = '" + sku + "' ORDER BY h.revision")).containsExactly("alice:1", "anonymous:2");
+    }
+
+    @Test
+    void aChangeCommittedByAnotherInstanceReachesTheCacheThroughTheChangeLog() throws Exception {
+        String sku = PricingClient.sku("OTHER");
+        Price first = client.blocking.upsertPrice(upsert(price(sku, "EUR", "5.00"))).getPrice();
+        assertThat(getPrice(sku, "EUR")).isEqualTo(first);
+
+        // Another instance commits revision 2 and appends its change; this instance never saw the upsert call.
+        Price second = first.toBuilder().setRevision(2).setUnitPrice(PricingClient.money("EUR", "6.25")).build();
+        try (var connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try (var update = connection.prepareStatement(
+                    "UPDATE price SET unit_minor = 625, revision = 2 WHERE sku = ? AND currency_code = 'EUR'");
+                    var append = connection.prepareStatement(
+                            "INSERT INTO price_change (change, create_time) VALUES (?, now())")) {
+                update.setString(1, sku);
+                assertThat(update.executeUpdate()).isEqualTo(1);
+                append.setBytes(1, PriceChange.newBuilder().setPrice(second).build().toByteArray());
+                append.executeUpdate();
+            }
+            connection.commit();
+        }
+
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        Price read = getPrice(sku, "EUR");
+        while (read.getRevision() != 2 && System.nanoTime() < giveUp) {
+            Thread.sleep(50);
+            read = getPrice(sku, "EUR");
+        }
+        assertThat(read.getRevision()).isEqualTo(2);
+        assertThat(decimal(read.getUnitPrice())).isEqualByComparingTo("6.25");
     }
 
     @Test

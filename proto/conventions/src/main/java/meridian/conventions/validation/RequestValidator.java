@@ -1,10 +1,18 @@
 package meridian.conventions.validation;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import com.google.rpc.BadRequest;
 
@@ -12,6 +20,7 @@ import build.buf.protovalidate.ValidationResult;
 import build.buf.protovalidate.Validator;
 import build.buf.protovalidate.ValidatorFactory;
 import build.buf.protovalidate.exceptions.ValidationException;
+import build.buf.validate.ValidateProto;
 import build.buf.validate.FieldPath;
 import build.buf.validate.FieldPathElement;
 import build.buf.validate.Violation;
@@ -20,14 +29,32 @@ import meridian.conventions.errors.ServiceException;
 /**
  * Checks a message against the buf.validate rules of its contract. The interceptor uses it for
  * single-message requests; streaming endpoints use it per message, to report a bad line in-band.
+ *
+ * Small messages already found valid are remembered: protovalidate's CEL runtime compiles every
+ * {@code string.pattern} regex again on each evaluation (about 20 µs per resource name), and hot
+ * reads repeat the same few thousand requests. Validity of a message is a pure function of its
+ * content unless a rule reads the clock ({@code now}, {@code *_now}, {@code within}); messages whose
+ * rules do are never remembered. Invalid messages are never remembered either (rare, and their
+ * details are always computed afresh).
  */
 @ApplicationScoped
 public class RequestValidator {
 
+    /** Messages larger than this are validated every time: they rarely repeat and would crowd the memo. */
+    static final int MEMO_MAX_MESSAGE_BYTES = 256;
+    static final long MEMO_MAX_ENTRIES = 10_000;
+
     private final Validator validator = ValidatorFactory.newBuilder().build();
+    private final Cache<Message, Boolean> knownValid = Caffeine.newBuilder().maximumSize(MEMO_MAX_ENTRIES).build();
+    private final Map<Descriptor, Boolean> clockFree = new ConcurrentHashMap<>();
 
     /** The violations of {@code message}, as BadRequest field violations; empty when valid. */
     public List<BadRequest.FieldViolation> violations(Message message) {
+        boolean memoizable = message.getSerializedSize() <= MEMO_MAX_MESSAGE_BYTES
+                && clockFree.computeIfAbsent(message.getDescriptorForType(), RequestValidator::rulesIgnoreClock);
+        if (memoizable && knownValid.getIfPresent(message) != null) {
+            return List.of();
+        }
         ValidationResult result;
         try {
             result = validator.validate(message);
@@ -37,6 +64,9 @@ public class RequestValidator {
                     + " cannot be evaluated", e);
         }
         if (result.isSuccess()) {
+            if (memoizable) {
+                knownValid.put(message, Boolean.TRUE);
+            }
             return List.of();
         }
         List<BadRequest.FieldViolation> violations = new ArrayList<>();
@@ -57,6 +87,35 @@ public class RequestValidator {
         if (!violations.isEmpty()) {
             throw ServiceException.invalidArgument(violations);
         }
+    }
+
+    /** True when no rule of {@code type} or of a message it contains can depend on the current time. */
+    public static boolean rulesIgnoreClock(Descriptor type) {
+        return rulesIgnoreClock(type, new HashSet<>());
+    }
+
+    private static boolean rulesIgnoreClock(Descriptor type, Set<Descriptor> seen) {
+        if (!seen.add(type)) {
+            return true;
+        }
+        if (readsClock(type.getOptions().getExtension(ValidateProto.message).toString())) {
+            return false;
+        }
+        for (FieldDescriptor field : type.getFields()) {
+            if (readsClock(field.getOptions().getExtension(ValidateProto.field).toString())) {
+                return false;
+            }
+            if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE
+                    && !rulesIgnoreClock(field.getMessageType(), seen)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Conservative: any mention of the clock in the rules' text form (lt_now, gt_now, within, CEL now). */
+    private static boolean readsClock(String rules) {
+        return rules.contains("now") || rules.contains("within");
     }
 
     /** "lines[0].quantity" style path; "" for a rule on the message itself. */
