@@ -1,12 +1,21 @@
 package meridian.pricing.grpc;
 
+import java.util.function.Supplier;
+
 import jakarta.inject.Inject;
 
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
+import io.smallrye.mutiny.subscription.Cancellable;
+import meridian.conventions.errors.GrpcStatusMapper;
+import meridian.conventions.watch.FlowControlledStream;
+import meridian.conventions.watch.ServerStreams;
 import meridian.pricing.service.PriceService;
 import meridian.pricing.service.PriceWatch;
 import meridian.pricing.service.PricingMessages;
@@ -23,7 +32,6 @@ import meridian.pricing.v1.ListPricesRequest;
 import meridian.pricing.v1.ListPricesResponse;
 import meridian.pricing.v1.ListPromotionsRequest;
 import meridian.pricing.v1.ListPromotionsResponse;
-import meridian.pricing.v1.MutinyPricingServiceGrpc;
 import meridian.pricing.v1.Price;
 import meridian.pricing.v1.QuotePricesRequest;
 import meridian.pricing.v1.QuotePricesResponse;
@@ -33,14 +41,17 @@ import meridian.pricing.v1.UpsertPromotionRequest;
 import meridian.pricing.v1.UpsertPromotionResponse;
 import meridian.pricing.v1.WatchPricesRequest;
 import meridian.pricing.v1.WatchPricesResponse;
+import meridian.pricing.v1.PricingServiceGrpc;
 
 /**
  * gRPC endpoint of meridian.pricing.v1.PricingService: maps messages, the service layer does the work.
  * Requests are validated by the global interceptor (single-message calls) or per message (QuotePrices).
  * GetPrice and QuotePrices answer cached prices on the event loop and hop to a worker only on a miss.
+ * Plain grpc-java stubs (not Mutiny) so WatchPrices follows the call's flow control and ends at shutdown
+ * through the conventions' {@link ServerStreams}, like the other services' watch streams.
  */
 @GrpcService
-public class PricingGrpcService extends MutinyPricingServiceGrpc.PricingServiceImplBase {
+public class PricingGrpcService extends PricingServiceGrpc.PricingServiceImplBase {
 
     @Inject
     PriceService prices;
@@ -54,53 +65,65 @@ public class PricingGrpcService extends MutinyPricingServiceGrpc.PricingServiceI
     @Inject
     PriceWatch watch;
 
+    @Inject
+    GrpcStatusMapper errors;
+
+    @Inject
+    ServerStreams streams;
+
     @Override
-    public Uni<GetPriceResponse> getPrice(GetPriceRequest request) {
+    public void getPrice(GetPriceRequest request, StreamObserver<GetPriceResponse> response) {
         String sku = PricingMessages.skuOf(request.getName());
         String currency = PricingMessages.currencyOf(request.getName());
-        return Uni.createFrom().item(() -> prices.cached(sku, currency))
-                .onItem().ifNull().switchTo(() -> Uni.createFrom().item(() -> prices.get(sku, currency))
-                        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
-                .map(GetPriceResponse.newBuilder()::setPrice)
-                .map(GetPriceResponse.Builder::build);
+        Price cached = prices.cached(sku, currency);
+        if (cached != null) {
+            reply(response, GetPriceResponse.newBuilder().setPrice(cached).build());
+            return;
+        }
+        onWorker(response, () -> GetPriceResponse.newBuilder().setPrice(prices.get(sku, currency)).build());
     }
 
     @Override
     @Blocking
-    public Uni<ListPricesResponse> listPrices(ListPricesRequest request) {
-        return Uni.createFrom().item(prices.list(request));
+    public void listPrices(ListPricesRequest request, StreamObserver<ListPricesResponse> response) {
+        reply(response, prices.list(request));
     }
 
     @Override
     @Blocking
-    public Uni<UpsertPriceResponse> upsertPrice(UpsertPriceRequest request) {
-        Price stored = prices.upsert(request, ActorInterceptor.current());
-        return Uni.createFrom().item(UpsertPriceResponse.newBuilder().setPrice(stored).build());
+    public void upsertPrice(UpsertPriceRequest request, StreamObserver<UpsertPriceResponse> response) {
+        reply(response, UpsertPriceResponse.newBuilder()
+                .setPrice(prices.upsert(request, ActorInterceptor.current())).build());
     }
 
     @Override
     @Blocking
-    public Uni<GetPromotionResponse> getPromotion(GetPromotionRequest request) {
-        return Uni.createFrom().item(GetPromotionResponse.newBuilder()
-                .setPromotion(promotions.get(request.getName())).build());
+    public void getPromotion(GetPromotionRequest request, StreamObserver<GetPromotionResponse> response) {
+        reply(response, GetPromotionResponse.newBuilder().setPromotion(promotions.get(request.getName())).build());
     }
 
     @Override
     @Blocking
-    public Uni<ListPromotionsResponse> listPromotions(ListPromotionsRequest request) {
-        return Uni.createFrom().item(promotions.list(request));
+    public void listPromotions(ListPromotionsRequest request, StreamObserver<ListPromotionsResponse> response) {
+        reply(response, promotions.list(request));
     }
 
     @Override
     @Blocking
-    public Uni<UpsertPromotionResponse> upsertPromotion(UpsertPromotionRequest request) {
-        return Uni.createFrom().item(UpsertPromotionResponse.newBuilder()
+    public void upsertPromotion(UpsertPromotionRequest request, StreamObserver<UpsertPromotionResponse> response) {
+        reply(response, UpsertPromotionResponse.newBuilder()
                 .setPromotion(promotions.upsert(request, ActorInterceptor.current())).build());
     }
 
+    /**
+     * Lines are priced one at a time in arrival order and answered as they are priced; the quote follows the
+     * caller's half-close. Responses are one per request, so the caller's own sending paces them. A cancelled
+     * call stops the pipeline before {@link QuoteStream#finish()}, so nothing is written.
+     */
     @Override
-    public Multi<QuotePricesResponse> quotePrices(Multi<QuotePricesRequest> requests) {
+    public StreamObserver<QuotePricesRequest> quotePrices(StreamObserver<QuotePricesResponse> response) {
         QuoteStream stream = quotes.open();
+        UnicastProcessor<QuotePricesRequest> requests = UnicastProcessor.create();
         Multi<QuotePricesResponse> lines = requests
                 .onItem().transformToUniAndConcatenate(stream::accept)
                 .map(line -> QuotePricesResponse.newBuilder().setLine(line).build());
@@ -109,18 +132,70 @@ public class PricingGrpcService extends MutinyPricingServiceGrpc.PricingServiceI
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .map(q -> QuotePricesResponse.newBuilder().setQuote(q).build())
                 .toMulti();
-        return Multi.createBy().concatenating().streams(lines, quote);
+        Cancellable pipeline = Multi.createBy().concatenating().streams(lines, quote).subscribe().with(
+                response::onNext, failure -> response.onError(errors.toStatus(failure)), response::onCompleted);
+        ((ServerCallStreamObserver<QuotePricesResponse>) response).setOnCancelHandler(pipeline::cancel);
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(QuotePricesRequest request) {
+                requests.onNext(request);
+            }
+
+            @Override
+            public void onError(Throwable failure) {
+                // The caller went away: end the pipeline without a quote.
+                pipeline.cancel();
+            }
+
+            @Override
+            public void onCompleted() {
+                requests.onComplete();
+            }
+        };
     }
 
     @Override
     @Blocking
-    public Uni<GetQuoteResponse> getQuote(GetQuoteRequest request) {
-        return Uni.createFrom().item(GetQuoteResponse.newBuilder().setQuote(quotes.get(request.getName())).build());
+    public void getQuote(GetQuoteRequest request, StreamObserver<GetQuoteResponse> response) {
+        reply(response, GetQuoteResponse.newBuilder().setQuote(quotes.get(request.getName())).build());
     }
 
+    /**
+     * The cursor is checked (on a worker thread: it reads the database) before the stream starts, so a bad one
+     * fails the call itself. Not @Blocking: with Quarkus' blocking dispatch a client's cancel never reaches the
+     * call.
+     */
     @Override
-    public Multi<WatchPricesResponse> watchPrices(WatchPricesRequest request) {
-        return OutboundFlowControl.paced(watch.watch(request.getStartCursor())
-                .map(change -> WatchPricesResponse.newBuilder().setChange(change).build()));
+    public void watchPrices(WatchPricesRequest request, StreamObserver<WatchPricesResponse> response) {
+        FlowControlledStream<WatchPricesResponse> stream = streams.open(response);
+        Infrastructure.getDefaultWorkerPool().execute(() -> {
+            long after;
+            try {
+                after = watch.startAfter(request.getStartCursor());
+            } catch (RuntimeException e) {
+                stream.fail(e);
+                return;
+            }
+            stream.start(watch.follow(after).map(change -> WatchPricesResponse.newBuilder().setChange(change).build()));
+        });
+    }
+
+    private static <T> void reply(StreamObserver<T> response, T message) {
+        response.onNext(message);
+        response.onCompleted();
+    }
+
+    /** Runs blocking work on a worker; its failure is mapped here (it no longer passes the call's interceptors). */
+    private <T> void onWorker(StreamObserver<T> response, Supplier<T> work) {
+        Infrastructure.getDefaultWorkerPool().execute(() -> {
+            T result;
+            try {
+                result = work.get();
+            } catch (RuntimeException e) {
+                response.onError(errors.toStatus(e));
+                return;
+            }
+            reply(response, result);
+        });
     }
 }

@@ -15,7 +15,6 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import meridian.conventions.watch.ChangeLogTail;
 import meridian.conventions.watch.CommitSignal;
 import meridian.conventions.watch.Cursors;
@@ -54,20 +53,12 @@ public class PriceWatch {
     }
 
     /**
-     * Changes after {@code startCursor} (empty: from the current head). The cursor is checked now, before
-     * any change is streamed.
+     * The sequence a watch with {@code startCursor} follows from: the head for an empty cursor; INVALID_CURSOR
+     * when malformed; CURSOR_EXPIRED when the log was pruned past it. Blocking; call before the stream starts so
+     * a bad cursor fails the call itself.
      */
-    public Multi<PriceChange> watch(String startCursor) {
+    public long startAfter(String startCursor) {
         Long cursor = startCursor.isEmpty() ? null : cursors.decode(startCursor, "start_cursor");
-        ChangeLogTail<Entry> tail = new ChangeLogTail<>(this::read, Entry::sequence, signal, config.watchBatchSize(),
-                config.watchPollInterval());
-        return Multi.createFrom().deferred(() -> tail.follow(start(cursor)))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .map(this::toChange);
-    }
-
-    /** The sequence to follow from: the head for no cursor; CURSOR_EXPIRED when pruned past it. Blocking. */
-    private long start(Long cursor) {
         long[] bounds = QuarkusTransaction.requiringNew().call(log::bounds);
         if (cursor == null) {
             return bounds[1];
@@ -76,6 +67,13 @@ public class PriceWatch {
             throw Cursors.expired("resync with ListPrices and ListPromotions");
         }
         return cursor;
+    }
+
+    /** Every change after {@code afterSequence}, then each new one as it commits, until cancelled. */
+    public Multi<PriceChange> follow(long afterSequence) {
+        ChangeLogTail<Entry> tail = new ChangeLogTail<>(this::read, Entry::sequence, signal, config.watchBatchSize(),
+                config.watchPollInterval());
+        return tail.follow(afterSequence).map(this::toChange);
     }
 
     /** Change log entries read by all watch streams so far (shows back-pressure and cancellation). */

@@ -211,6 +211,9 @@ class WatchPricesTest {
         });
         String old = watcher.changes.get(0).getCursor();
         watcher.cancel();
+        // Two more changes, so the change right after the old cursor is among those pruned (prune keeps the newest).
+        client.upsertPrice(sku, "EUR", "2.00");
+        client.upsertPrice(sku, "EUR", "3.00");
 
         clock.advance(Duration.ofDays(8));
         priceWatch.prune();
