@@ -21,13 +21,10 @@ import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.google.type.Money;
 
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.MetadataUtils;
 import io.quarkus.test.common.ResourceArg;
@@ -49,29 +46,14 @@ import meridian.pricing.v1.UpsertPriceRequest;
 import meridian.pricing.v1.UpsertPromotionRequest;
 import meridian.testing.GrpcAssertions;
 import meridian.testing.PostgresTestResource;
-import meridian.testing.TestChannels;
 
 @QuarkusTest
 @WithTestResource(value = PostgresTestResource.class, scope = TestResourceScope.GLOBAL,
         initArgs = @ResourceArg(name = "database", value = "pricing"))
-class PriceAdminTest {
-
-    static ManagedChannel channel;
-    static PricingClient client;
+class PriceAdminTest extends PricingGrpcTest {
 
     @Inject
     DataSource dataSource;
-
-    @BeforeAll
-    static void connect() {
-        channel = TestChannels.toApp();
-        client = new PricingClient(channel);
-    }
-
-    @AfterAll
-    static void disconnect() {
-        TestChannels.close(channel);
-    }
 
     private static PricingServiceGrpc.PricingServiceBlockingStub as(String actor) {
         return client.blocking.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(PricingClient.actorHeader(actor)));

@@ -16,13 +16,10 @@ import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import io.grpc.ManagedChannel;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -34,7 +31,6 @@ import meridian.pricing.v1.GetQuoteRequest;
 import meridian.pricing.v1.PricedLine;
 import meridian.pricing.v1.Promotion;
 import meridian.testing.PostgresTestResource;
-import meridian.testing.TestChannels;
 
 /**
  * The pricing rules of the contract, case by case, through real QuotePrices and GetQuote calls:
@@ -44,29 +40,15 @@ import meridian.testing.TestChannels;
 @QuarkusTest
 @WithTestResource(value = PostgresTestResource.class, scope = TestResourceScope.GLOBAL,
         initArgs = @ResourceArg(name = "database", value = "pricing"))
-class PricingRulesTest {
+class PricingRulesTest extends PricingGrpcTest {
 
     /** Each case gets its own day (so promotions for every SKU never meet another case); windows [T, T+1h). */
     private static final Instant FIRST_DAY = Instant.parse("2031-03-01T00:00:00Z");
     private static final Duration WINDOW = Duration.ofHours(1);
     private static final Duration INSIDE = Duration.ofMinutes(30);
 
-    static ManagedChannel channel;
-    static PricingClient client;
-
     @Inject
     SettableClock clock;
-
-    @BeforeAll
-    static void connect() {
-        channel = TestChannels.toApp();
-        client = new PricingClient(channel);
-    }
-
-    @AfterAll
-    static void disconnect() {
-        TestChannels.close(channel);
-    }
 
     @AfterEach
     void realTime() {

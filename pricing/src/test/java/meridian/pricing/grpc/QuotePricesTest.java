@@ -23,14 +23,11 @@ import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.google.rpc.ErrorInfo;
 
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -51,32 +48,17 @@ import meridian.pricing.v1.QuoteLineInput;
 import meridian.pricing.v1.QuotePricesRequest;
 import meridian.testing.GrpcAssertions;
 import meridian.testing.PostgresTestResource;
-import meridian.testing.TestChannels;
 
 @QuarkusTest
 @WithTestResource(value = PostgresTestResource.class, scope = TestResourceScope.GLOBAL,
         initArgs = @ResourceArg(name = "database", value = "pricing"))
-class QuotePricesTest {
-
-    static ManagedChannel channel;
-    static PricingClient client;
+class QuotePricesTest extends PricingGrpcTest {
 
     @Inject
     SettableClock clock;
 
     @Inject
     DataSource dataSource;
-
-    @BeforeAll
-    static void connect() {
-        channel = TestChannels.toApp();
-        client = new PricingClient(channel);
-    }
-
-    @AfterAll
-    static void disconnect() {
-        TestChannels.close(channel);
-    }
 
     @AfterEach
     void realTime() {

@@ -15,9 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.grpc.ManagedChannel;
@@ -45,10 +43,7 @@ import meridian.testing.TestChannels;
 @QuarkusTest
 @WithTestResource(value = PostgresTestResource.class, scope = TestResourceScope.GLOBAL,
         initArgs = @ResourceArg(name = "database", value = "pricing"))
-class WatchPricesTest {
-
-    static ManagedChannel channel;
-    static PricingClient client;
+class WatchPricesTest extends PricingGrpcTest {
 
     @Inject
     PriceWatch priceWatch;
@@ -60,17 +55,6 @@ class WatchPricesTest {
     PricingConfig config;
 
     private final List<Watcher> watchers = new ArrayList<>();
-
-    @BeforeAll
-    static void connect() {
-        channel = TestChannels.toApp();
-        client = new PricingClient(channel);
-    }
-
-    @AfterAll
-    static void disconnect() {
-        TestChannels.close(channel);
-    }
 
     @AfterEach
     void cancelWatchers() {
