@@ -30,6 +30,7 @@ import io.grpc.StatusRuntimeException;
 import meridian.bench.v1.GreeterGrpc;
 import meridian.bench.v1.HelloRequest;
 import meridian.platform.ServiceProcess;
+import meridian.pricing.v1.GetPriceRequest;
 
 /**
  * The whole benchmark on one machine: baselines B0 (plain grpc-java) and B1 (hello-world Quarkus) driven by this
@@ -163,7 +164,7 @@ public final class Suite {
                 measure("Echo one stream", GROUP_B0, "localhost:" + port, BaselineScenarios.echo(channels, "x".repeat(24)),
                         streamLoad(), sampler);
             }
-            h2load("B0 SayHello (h2load)", port);
+            h2load("B0 SayHello (h2load)", port, SAY_HELLO_PATH, hello());
         }
     }
 
@@ -180,22 +181,28 @@ public final class Suite {
             try (Channels channels = new Channels("localhost", port, READ_CONNECTIONS)) {
                 measure("SayHello", GROUP_B1, "localhost:" + port, BaselineScenarios.hello(channels), readLoad(), sampler);
             }
-            h2load("B1 SayHello (h2load)", port);
+            h2load("B1 SayHello (h2load)", port, SAY_HELLO_PATH, hello());
         }
     }
 
-    private void h2load(String name, int port) {
+    private static final String SAY_HELLO_PATH = "/meridian.bench.v1.Greeter/SayHello";
+
+    private static byte[] hello() {
+        return HelloRequest.newBuilder().setName("loadgen").build().toByteArray();
+    }
+
+    /** h2load sends one request over and over: {@code message} to {@code path} (a unary gRPC method). */
+    private void h2load(String name, int port, String path, byte[] message) {
         if (!Tools.installed("h2load")) {
             report.note("h2load is not installed: no cross-check (apt-get install nghttp2-client)");
             return;
         }
-        byte[] message = HelloRequest.newBuilder().setName("loadgen").build().toByteArray();
         byte[] frame = ByteBuffer.allocate(5 + message.length).put((byte) 0).putInt(message.length).put(message).array();
         List<Double> rates = new ArrayList<>();
         long ok = 0;
         long failed = 0;
         for (int i = 0; i < timing.toolRepeats(); i++) {
-            Tools.Measurement m = tools.h2load("http://127.0.0.1:" + port + "/meridian.bench.v1.Greeter/SayHello", frame,
+            Tools.Measurement m = tools.h2load("http://127.0.0.1:" + port + path, frame,
                     READ_CONNECTIONS, READ_IN_FLIGHT, timing.toolSeconds(), work);
             log.printf(Locale.ROOT, "  %-40s %10.0f req/s  mean %.2f ms%n", name, m.perSecond(), m.meanMillis());
             rates.add(m.perSecond());
@@ -333,6 +340,11 @@ public final class Suite {
             Channels orders, ProcessSampler sampler) {
         String target = "inventory, pricing, orders";
         measure("GetPrice", group, target, PlatformScenarios.getPrice(pricing, catalog), readLoad(), sampler);
+        if (traced) {
+            // The issue's own method: h2load repeating one cached GetPrice, beside h2load on B1.
+            h2load("GetPrice (h2load, one cached SKU)", pricing.port(), "/meridian.pricing.v1.PricingService/GetPrice",
+                    GetPriceRequest.newBuilder().setName(catalog.priceName(0)).build().toByteArray());
+        }
         measure("ReserveStock", group, target, PlatformScenarios.reserveStock(inventory, catalog), writeLoad(), sampler);
         measure("PlaceOrder", group, target, PlatformScenarios.placeOrder(orders, catalog), writeLoad(), sampler);
         if (options.smoke()) {
@@ -465,6 +477,8 @@ public final class Suite {
 
     private void ratios() {
         ratio("cached GetPrice / B1 SayHello", GROUP_TRACED, "GetPrice", GROUP_B1, "SayHello", 0.4);
+        ratio("cached GetPrice / B1 SayHello, both by h2load", GROUP_H2LOAD, "GetPrice (h2load, one cached SKU)",
+                GROUP_H2LOAD, "B1 SayHello (h2load)", 0.4);
         ratio("GetPrice / B0 SayHello", GROUP_TRACED, "GetPrice", GROUP_B0, "SayHello", Double.NaN);
         ratio("GetStockLevel / B1 SayHello", GROUP_TRACED, "GetStockLevel", GROUP_B1, "SayHello", Double.NaN);
         ratio("GetStockLevel / B0 SayHello", GROUP_TRACED, "GetStockLevel", GROUP_B0, "SayHello", Double.NaN);
