@@ -15,6 +15,7 @@ import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 import io.smallrye.mutiny.subscription.Cancellable;
 import meridian.conventions.errors.GrpcStatusMapper;
 import meridian.conventions.watch.FlowControlledStream;
+import meridian.conventions.watch.LogPosition;
 import meridian.conventions.watch.ServerStreams;
 import meridian.pricing.service.PriceService;
 import meridian.pricing.service.PriceWatch;
@@ -169,7 +170,7 @@ public class PricingGrpcService extends PricingServiceGrpc.PricingServiceImplBas
     public void watchPrices(WatchPricesRequest request, StreamObserver<WatchPricesResponse> response) {
         FlowControlledStream<WatchPricesResponse> stream = streams.open(response);
         Infrastructure.getDefaultWorkerPool().execute(() -> {
-            long after;
+            LogPosition after;
             try {
                 after = watch.startAfter(request.getStartCursor());
             } catch (RuntimeException e) {

@@ -7,54 +7,67 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
+import meridian.conventions.watch.LogPosition;
+import meridian.conventions.watch.TransactionOrder;
+
 /**
- * The price_change log behind WatchPrices. Sequence order equals commit order: writers take a
- * transaction advisory lock right before appending, as the last statement of their transaction.
+ * The price_change log behind WatchPrices and the cache sync, in {@link TransactionOrder}: appends take no
+ * lock (upserts commit in parallel); readers get the changes of settled transactions by (tx, seq).
  */
 @ApplicationScoped
 public class PriceChangeLog {
 
-    /** pg_advisory_xact_lock key of this log ("price_change" in ASCII, fits 64 bits). */
-    static final long LOCK_KEY = 0x7072696365_63L;
-
-    public record Entry(long sequence, byte[] change, Instant createTime) {
+    public record Entry(LogPosition position, byte[] change, Instant createTime) {
     }
 
     @Inject
     EntityManager em;
 
-    /** Appends one change; call as the last statement of the transaction. */
+    /** Appends one change in the caller's transaction (tx defaults to that transaction's id). */
     public void append(byte[] change, Instant now) {
-        em.createNativeQuery("SELECT pg_advisory_xact_lock(:key)").setParameter("key", LOCK_KEY).getSingleResult();
         em.createNativeQuery("INSERT INTO price_change (change, create_time) VALUES (:change, :now)")
                 .setParameter("change", change).setParameter("now", now).executeUpdate();
     }
 
-    public List<Entry> readAfter(long afterSequence, int limit) {
+    /** Up to {@code limit} settled changes after {@code after}, in log order. */
+    public List<Entry> readAfter(LogPosition after, int limit) {
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery(
-                "SELECT seq, change, create_time FROM price_change WHERE seq > :after ORDER BY seq LIMIT :limit")
-                .setParameter("after", afterSequence).setParameter("limit", limit).getResultList();
-        return rows.stream().map(r -> new Entry(((Number) r[0]).longValue(), (byte[]) r[1], toInstant(r[2])))
-                .toList();
+        List<Object[]> rows = em.createNativeQuery("SELECT " + TransactionOrder.POSITION_COLUMNS
+                + ", change, create_time FROM price_change WHERE " + TransactionOrder.settledAfter(":tx", ":seq")
+                + " ORDER BY " + TransactionOrder.ORDER_BY + " LIMIT :limit")
+                .setParameter("tx", TransactionOrder.tx(after)).setParameter("seq", after.seq())
+                .setParameter("limit", limit).getResultList();
+        return rows.stream().map(r -> new Entry(new LogPosition(Long.parseLong((String) r[0]), ((Number) r[1]).longValue()),
+                (byte[]) r[2], toInstant(r[3]))).toList();
     }
 
-    /** {oldest, newest} sequence retained, {0, 0} when empty. */
-    public long[] bounds() {
-        Object[] row = (Object[]) em.createNativeQuery(
-                "SELECT COALESCE(MIN(seq), 0), COALESCE(MAX(seq), 0) FROM price_change").getSingleResult();
-        return new long[] { ((Number) row[0]).longValue(), ((Number) row[1]).longValue() };
+    /** The position of a new reader: every change not visible yet comes after it. */
+    public LogPosition head() {
+        return TransactionOrder.watermark((String) em.createNativeQuery(TransactionOrder.WATERMARK_QUERY)
+                .getSingleResult());
     }
 
     /**
-     * Deletes the prefix of the log up to the newest entry older than {@code before}, so what remains is
-     * contiguous; always keeps the newest entry (it anchors the cursor checks).
+     * Whether retention deleted the change at {@code after} while later ones remain: changes right after it may
+     * be gone too, so a stream cannot resume there.
+     */
+    public boolean expired(LogPosition after) {
+        return (Boolean) em.createNativeQuery("""
+                SELECT NOT EXISTS (SELECT 1 FROM price_change WHERE tx = CAST(:tx AS xid8) AND seq = :seq)
+                   AND EXISTS (SELECT 1 FROM price_change WHERE (tx, seq) > (CAST(:tx AS xid8), :seq))""")
+                .setParameter("tx", TransactionOrder.tx(after)).setParameter("seq", after.seq()).getSingleResult();
+    }
+
+    /**
+     * Deletes the prefix of the log, in log order, up to the newest change older than {@code before}, so what
+     * remains is contiguous; always keeps the newest change.
      */
     public int prune(Instant before) {
         return em.createNativeQuery("""
                 DELETE FROM price_change
-                WHERE seq <= (SELECT MAX(seq) FROM price_change WHERE create_time < :before)
-                AND seq < (SELECT MAX(seq) FROM price_change)""")
+                WHERE (tx, seq) <= (SELECT tx, seq FROM price_change WHERE create_time < :before
+                                    ORDER BY tx DESC, seq DESC LIMIT 1)
+                AND (tx, seq) < (SELECT tx, seq FROM price_change ORDER BY tx DESC, seq DESC LIMIT 1)""")
                 .setParameter("before", before).executeUpdate();
     }
 

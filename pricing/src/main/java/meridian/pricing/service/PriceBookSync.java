@@ -13,6 +13,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
+import meridian.conventions.watch.LogPosition;
 import meridian.pricing.persistence.PriceChangeLog;
 import meridian.pricing.persistence.PriceChangeLog.Entry;
 import meridian.pricing.v1.PriceChange;
@@ -34,27 +35,27 @@ public class PriceBookSync {
     @Inject
     PriceBook book;
 
-    /** Sequence of the last change applied to the cache; -1 until the head is known. */
-    private volatile long applied = -1;
+    /** Position of the last change applied to the cache; null until the head is known. */
+    private volatile LogPosition applied;
 
     void onStart(@Observes StartupEvent event) {
-        // Nothing is cached yet, so everything up to the head is already reflected.
-        applied = QuarkusTransaction.requiringNew().call(log::bounds)[1];
+        // Nothing is cached yet, so everything before the head is already reflected.
+        applied = QuarkusTransaction.requiringNew().call(log::head);
     }
 
     @Scheduled(every = "${pricing.cache-sync-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void sync() {
-        if (applied < 0) {
+        if (applied == null) {
             return;
         }
         List<Entry> batch;
         do {
-            long after = applied;
+            LogPosition after = applied;
             batch = QuarkusTransaction.requiringNew().call(() -> log.readAfter(after, BATCH));
             for (Entry entry : batch) {
                 invalidate(entry);
-                applied = entry.sequence();
+                applied = entry.position();
             }
         } while (batch.size() == BATCH);
     }
@@ -69,7 +70,7 @@ public class PriceBookSync {
             }
         } catch (InvalidProtocolBufferException e) {
             // Cannot tell what changed: forget everything rather than serve a stale price.
-            LOG.errorf("price change %d is unreadable; dropping the whole price cache", entry.sequence());
+            LOG.errorf("price change %s is unreadable; dropping the whole price cache", entry.position());
             book.invalidateAll();
         }
     }

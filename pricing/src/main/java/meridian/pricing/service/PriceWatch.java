@@ -18,12 +18,13 @@ import io.smallrye.mutiny.Multi;
 import meridian.conventions.watch.ChangeLogTail;
 import meridian.conventions.watch.CommitSignal;
 import meridian.conventions.watch.Cursors;
+import meridian.conventions.watch.LogPosition;
 import meridian.pricing.config.PricingConfig;
 import meridian.pricing.persistence.PriceChangeLog;
 import meridian.pricing.persistence.PriceChangeLog.Entry;
 import meridian.pricing.v1.PriceChange;
 
-/** The price change log: appends in commit order and resumable, back-pressured WatchPrices streams. */
+/** The price change log: appends and resumable, back-pressured WatchPrices streams. */
 @ApplicationScoped
 public class PriceWatch {
 
@@ -42,7 +43,7 @@ public class PriceWatch {
     @Inject
     Clock clock;
 
-    /** Appends a change; must be the last statement of the caller's transaction. */
+    /** Appends a change in the caller's transaction. */
     void append(PriceChange.Builder change, Instant now) {
         log.append(change.setCreateTime(PricingMessages.timestamp(now)).build().toByteArray(), now);
     }
@@ -53,27 +54,26 @@ public class PriceWatch {
     }
 
     /**
-     * The sequence a watch with {@code startCursor} follows from: the head for an empty cursor; INVALID_CURSOR
+     * The position a watch with {@code startCursor} follows from: the head for an empty cursor; INVALID_CURSOR
      * when malformed; CURSOR_EXPIRED when the log was pruned past it. Blocking; call before the stream starts so
      * a bad cursor fails the call itself.
      */
-    public long startAfter(String startCursor) {
-        Long cursor = startCursor.isEmpty() ? null : cursors.decode(startCursor, "start_cursor");
-        long[] bounds = QuarkusTransaction.requiringNew().call(log::bounds);
-        if (cursor == null) {
-            return bounds[1];
+    public LogPosition startAfter(String startCursor) {
+        if (startCursor.isEmpty()) {
+            return QuarkusTransaction.requiringNew().call(log::head);
         }
-        if (bounds[0] > 0 && cursor < bounds[0] - 1) {
+        LogPosition cursor = cursors.decodePosition(startCursor, "start_cursor");
+        if (QuarkusTransaction.requiringNew().call(() -> log.expired(cursor))) {
             throw Cursors.expired("resync with ListPrices and ListPromotions");
         }
         return cursor;
     }
 
-    /** Every change after {@code afterSequence}, then each new one as it commits, until cancelled. */
-    public Multi<PriceChange> follow(long afterSequence) {
-        ChangeLogTail<Entry> tail = new ChangeLogTail<>(this::read, Entry::sequence, signal, config.watchBatchSize(),
-                config.watchPollInterval());
-        return tail.follow(afterSequence).map(this::toChange);
+    /** Every change after {@code after}, then each new one as it commits, until cancelled. */
+    public Multi<PriceChange> follow(LogPosition after) {
+        ChangeLogTail<Entry> tail = ChangeLogTail.byPosition(this::read, Entry::position, signal,
+                config.watchBatchSize(), config.watchPollInterval());
+        return tail.follow(after).map(this::toChange);
     }
 
     /** Change log entries read by all watch streams so far (shows back-pressure and cancellation). */
@@ -81,7 +81,7 @@ public class PriceWatch {
         return entriesRead.get();
     }
 
-    private List<Entry> read(long after, int limit) {
+    private List<Entry> read(LogPosition after, int limit) {
         List<Entry> batch = QuarkusTransaction.requiringNew().call(() -> log.readAfter(after, limit));
         entriesRead.addAndGet(batch.size());
         return batch;
@@ -89,9 +89,9 @@ public class PriceWatch {
 
     private PriceChange toChange(Entry entry) {
         try {
-            return PriceChange.parseFrom(entry.change()).toBuilder().setCursor(cursors.encode(entry.sequence())).build();
+            return PriceChange.parseFrom(entry.change()).toBuilder().setCursor(cursors.encode(entry.position())).build();
         } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException("price change " + entry.sequence() + " is unreadable", e);
+            throw new IllegalStateException("price change " + entry.position() + " is unreadable", e);
         }
     }
 
