@@ -40,7 +40,10 @@ import meridian.conventions.errors.ServiceException;
 @ApplicationScoped
 public class RequestValidator {
 
-    /** Messages larger than this are validated every time: they rarely repeat and would crowd the memo. */
+    /**
+     * Messages larger than this are validated every time: they rarely repeat. Caffeine's TinyLFU admission keeps
+     * a burst of one-off messages (a 10,000-line feed) from evicting the requests that do repeat.
+     */
     static final int MEMO_MAX_MESSAGE_BYTES = 256;
     static final long MEMO_MAX_ENTRIES = 10_000;
 
