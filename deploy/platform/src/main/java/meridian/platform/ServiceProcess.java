@@ -26,9 +26,10 @@ public final class ServiceProcess implements AutoCloseable {
     /**
      * JVM settings for a small service, the same as the JVM images' (Dockerfile.jvm): Serial GC (one GC thread and the
      * smallest footprint; right for a pod limited to one CPU) and a heap of at most half the memory the JVM sees (the
-     * container limit), leaving the other half to metaspace, code cache, thread stacks and Netty's buffers.
+     * container limit), leaving the other half to metaspace, code cache, thread stacks and Netty's buffers. An initial
+     * heap of 64 MB: the AOT cache's archived heap objects must fit at start, or the JVM refuses to start.
      */
-    public static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=50");
+    public static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=50", "-Xms64m");
 
     private final String name;
     private final Path jar;
