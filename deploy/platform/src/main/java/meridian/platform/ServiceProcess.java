@@ -23,6 +23,14 @@ public final class ServiceProcess implements AutoCloseable {
 
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
+    /**
+     * JVM settings for a small service, the same as the JVM images' (Dockerfile.jvm): Serial GC (one GC thread and the
+     * smallest footprint; right for a pod limited to one CPU) and a heap of at most half the memory the JVM sees (the
+     * container limit), leaving the other half to metaspace, code cache, thread stacks and Netty's buffers. An initial
+     * heap of 64 MB: the AOT cache's archived heap objects must fit at start, or the JVM refuses to start.
+     */
+    public static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=50", "-Xms64m");
+
     private final String name;
     private final Path jar;
     private final int port;
@@ -62,6 +70,12 @@ public final class ServiceProcess implements AutoCloseable {
         }
         List<String> command = new ArrayList<>();
         command.add(javaExecutable());
+        command.addAll(JVM_OPTIONS);
+        // The JDK AOT cache the integration tests trained (quarkus.package.jar.aot), when it was built.
+        Path aotCache = jar.resolveSibling("app.aot");
+        if (Files.isRegularFile(aotCache)) {
+            command.add("-XX:AOTCache=" + aotCache);
+        }
         command.add("-Dquarkus.http.port=" + port);
         command.addAll(systemProperties);
         command.add("-jar");

@@ -9,8 +9,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import jakarta.inject.Inject;
-
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,21 +28,23 @@ import io.grpc.stub.StreamObserver;
 
 /**
  * What every service must show once started against its database: migrations applied, gRPC health SERVING for the
- * service and overall, the service listed by server reflection, and a malformed request refused with field details.
- * A service's @QuarkusTest extends it.
+ * service and overall, the service listed by server reflection, a write read back, and a malformed request refused
+ * with field details. A service's @QuarkusTest extends it, and its @QuarkusIntegrationTest extends that test to run
+ * the same checks against the packaged jar or native executable: so everything here is black box (gRPC calls, and
+ * the database read from the test JVM; no injection).
  */
 public abstract class ServiceStartsChecks {
 
     protected static ManagedChannel channel;
-
-    @Inject
-    Flyway flyway;
 
     /** The full gRPC service name, such as meridian.inventory.v1.InventoryService. */
     protected abstract String serviceName();
 
     /** Calls a method of the service whose request "name" is malformed. */
     protected abstract void callWithMalformedName(ManagedChannel channel);
+
+    /** Writes something through the service's API and asserts it reads it back (through the database). */
+    protected abstract void writeThenRead(ManagedChannel channel);
 
     @BeforeAll
     static void connect() {
@@ -56,8 +58,18 @@ public abstract class ServiceStartsChecks {
 
     @Test
     void migrationsApplied() {
+        // The app's datasource (the test resource's settings) and its migrations (db/migration on the class path).
+        Config config = ConfigProvider.getConfig();
+        Flyway flyway = Flyway.configure().dataSource(config.getValue("quarkus.datasource.jdbc.url", String.class),
+                config.getValue("quarkus.datasource.username", String.class),
+                config.getOptionalValue("quarkus.datasource.password", String.class).orElse("")).load();
         assertThat(flyway.info().applied()).isNotEmpty();
         assertThat(flyway.info().pending()).isEmpty();
+    }
+
+    @Test
+    void aWriteIsReadBack() {
+        writeThenRead(channel);
     }
 
     @Test

@@ -22,13 +22,13 @@ import meridian.inventory.v1.StockAdjustment;
 import meridian.inventory.v1.StockLevel;
 
 /** Calls of the inventory contract used by the tests, through real gRPC stubs. */
-final class InventoryClient {
+public final class InventoryClient {
 
     final InventoryServiceGrpc.InventoryServiceBlockingStub blocking;
     final InventoryServiceGrpc.InventoryServiceStub async;
     final InventoryServiceGrpc.InventoryServiceFutureStub futures;
 
-    InventoryClient(ManagedChannel channel) {
+    public InventoryClient(ManagedChannel channel) {
         blocking = InventoryServiceGrpc.newBlockingStub(channel);
         async = InventoryServiceGrpc.newStub(channel);
         futures = InventoryServiceGrpc.newFutureStub(channel);
@@ -62,13 +62,13 @@ final class InventoryClient {
         return ReserveStockRequest.newBuilder().setRequestId(requestId()).addAllLines(List.of(lines)).build();
     }
 
-    StockLevel stock(String location, String sku) {
+    public StockLevel stock(String location, String sku) {
         return blocking.getStockLevel(GetStockLevelRequest.newBuilder().setName(name(location, sku)).build())
                 .getStockLevel();
     }
 
     /** Receives {@code units} of a new SKU at {@code location}; returns the SKU. */
-    String stockedSku(String location, long units) {
+    public String stockedSku(String location, long units) {
         String sku = newSku();
         feed(requestId(), List.of(adjustment(location, sku, units)), 1);
         return sku;
