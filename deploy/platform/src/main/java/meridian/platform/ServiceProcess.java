@@ -71,9 +71,10 @@ public final class ServiceProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(javaExecutable());
         command.addAll(JVM_OPTIONS);
-        // The JDK AOT cache the integration tests trained (quarkus.package.jar.aot), when it was built.
+        // The JDK AOT cache the integration tests trained (quarkus.package.jar.aot, JDK 25+), when it was built. The
+        // services run on this JVM's java; an older one would refuse the option.
         Path aotCache = jar.resolveSibling("app.aot");
-        if (Files.isRegularFile(aotCache)) {
+        if (Files.isRegularFile(aotCache) && Runtime.version().feature() >= 25) {
             command.add("-XX:AOTCache=" + aotCache);
         }
         command.add("-Dquarkus.http.port=" + port);
