@@ -49,8 +49,9 @@ public class LedgerRepository {
     }
 
     /**
-     * Appends {@code rows} in order and stamps their stock levels' version with the sequence of their
-     * last entry; returns the position of the last entry.
+     * Appends {@code rows} in order and sets each stock level they touch (locked by this transaction) to the
+     * values after its last entry, with that entry's sequence as version, in the same statement; returns the
+     * position of the last entry.
      */
     public LogPosition append(List<LedgerRow> rows, Instant now) {
         if (rows.isEmpty()) {
@@ -71,11 +72,12 @@ public class LedgerRepository {
                            WITH ORDINALITY AS v(kind, location_id, sku, on_hand_delta, reserved_delta, on_hand_after,
                                                 reserved_after, reservation_id, request_id, adjustment_reason, note, ord)
                       ORDER BY v.ord
-                      RETURNING seq, location_id, sku),
-                    latest AS (SELECT location_id, sku, max(seq) AS seq FROM entry GROUP BY location_id, sku),
+                      RETURNING seq, location_id, sku, on_hand_after, reserved_after, create_time),
+                    latest AS (SELECT DISTINCT ON (location_id, sku) * FROM entry ORDER BY location_id, sku, seq DESC),
                     stamped AS (
-                      UPDATE stock_level s SET version = latest.seq FROM latest
-                      WHERE s.location_id = latest.location_id AND s.sku = latest.sku)
+                      UPDATE stock_level s SET on_hand = latest.on_hand_after, reserved = latest.reserved_after,
+                                               version = latest.seq, update_time = latest.create_time
+                      FROM latest WHERE s.location_id = latest.location_id AND s.sku = latest.sku)
                     SELECT pg_current_xact_id()::text, max(seq) FROM latest""")) {
                 insert.setTimestamp(1, Timestamp.from(now));
                 insert.setString(2, currentTraceparent());

@@ -197,27 +197,6 @@ public class StockLevelRepository {
         }
     }
 
-    /** Sets the values of stock levels locked by this transaction, in one statement. */
-    public void update(Map<StockKey, StockValues> values, Instant now) {
-        if (values.isEmpty()) {
-            return;
-        }
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement update = c.prepareStatement("""
-                        UPDATE stock_level s SET on_hand = v.on_hand, reserved = v.reserved, update_time = ?
-                        FROM unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[]) AS v(location_id, sku, on_hand, reserved)
-                        WHERE s.location_id = v.location_id AND s.sku = v.sku""")) {
-            update.setTimestamp(1, Timestamp.from(now));
-            update.setArray(2, texts(c, values.keySet().stream().map(StockKey::locationId).toList()));
-            update.setArray(3, texts(c, values.keySet().stream().map(StockKey::sku).toList()));
-            update.setArray(4, longs(c, values.values().stream().map(StockValues::onHand).toList()));
-            update.setArray(5, longs(c, values.values().stream().map(StockValues::reserved).toList()));
-            update.executeUpdate();
-        } catch (SQLException e) {
-            throw PersistenceFailure.of(e);
-        }
-    }
-
     static Array texts(Connection c, List<String> values) throws SQLException {
         return c.createArrayOf("text", values.toArray());
     }
