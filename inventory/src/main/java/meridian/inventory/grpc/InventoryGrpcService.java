@@ -12,7 +12,6 @@ import org.jboss.logging.Logger;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
-import io.smallrye.common.annotation.RunOnVirtualThread;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import meridian.conventions.errors.GrpcStatusMapper;
 import meridian.conventions.errors.ServiceException;
@@ -52,8 +51,7 @@ import meridian.inventory.v1.WatchStockLevelsResponse;
 /**
  * gRPC endpoint of meridian.inventory.v1.InventoryService: maps messages, the service layer does the
  * work. Requests are already validated against the contract (RequestValidationInterceptor) except the
- * client stream, whose lines the feed validates one by one. Unary calls run on virtual threads (a blocking JDBC
- * call parks the virtual thread, not a worker; cheaper hand-off than the worker pool), the feed on a worker.
+ * client stream, whose lines the feed validates one by one. Database work runs on worker threads.
  * Plain grpc-java stubs (not Mutiny) so the watch stream can follow the call's flow control.
  */
 @GrpcService
@@ -79,14 +77,14 @@ public class InventoryGrpcService extends InventoryServiceGrpc.InventoryServiceI
     }
 
     @Override
-    @RunOnVirtualThread
+    @Blocking
     public void getStockLevel(GetStockLevelRequest request, StreamObserver<GetStockLevelResponse> response) {
         reply(response, () -> GetStockLevelResponse.newBuilder()
                 .setStockLevel(queries.get(ContractMessages.stockKey(request.getName()))).build());
     }
 
     @Override
-    @RunOnVirtualThread
+    @Blocking
     public void batchGetStockLevels(BatchGetStockLevelsRequest request,
             StreamObserver<BatchGetStockLevelsResponse> response) {
         List<StockKey> keys = request.getNamesList().stream().map(ContractMessages::stockKey).toList();
@@ -95,14 +93,14 @@ public class InventoryGrpcService extends InventoryServiceGrpc.InventoryServiceI
     }
 
     @Override
-    @RunOnVirtualThread
+    @Blocking
     public void listStockLevels(ListStockLevelsRequest request, StreamObserver<ListStockLevelsResponse> response) {
         reply(response, () -> queries.list(request.getParent(), request.getPageSize(), request.getPageToken(),
                 request.getSkuPrefix()));
     }
 
     @Override
-    @RunOnVirtualThread
+    @Blocking
     public void reserveStock(ReserveStockRequest request, StreamObserver<ReserveStockResponse> response) {
         List<ReservationRecord.Line> lines = request.getLinesList().stream()
                 .map(l -> new ReservationRecord.Line(new StockKey(l.getLocationId(), l.getSku()), l.getQuantity()))
@@ -115,7 +113,7 @@ public class InventoryGrpcService extends InventoryServiceGrpc.InventoryServiceI
     }
 
     @Override
-    @RunOnVirtualThread
+    @Blocking
     public void commitReservation(CommitReservationRequest request,
             StreamObserver<CommitReservationResponse> response) {
         reply(response, () -> reservations.commit(reservationId(request.getName()),
@@ -123,7 +121,7 @@ public class InventoryGrpcService extends InventoryServiceGrpc.InventoryServiceI
     }
 
     @Override
-    @RunOnVirtualThread
+    @Blocking
     public void releaseReservation(ReleaseReservationRequest request,
             StreamObserver<ReleaseReservationResponse> response) {
         reply(response, () -> reservations.release(reservationId(request.getName()),
@@ -131,7 +129,7 @@ public class InventoryGrpcService extends InventoryServiceGrpc.InventoryServiceI
     }
 
     @Override
-    @RunOnVirtualThread
+    @Blocking
     public void getReservation(GetReservationRequest request, StreamObserver<GetReservationResponse> response) {
         reply(response, () -> GetReservationResponse.newBuilder()
                 .setReservation(queries.reservation(reservationId(request.getName()))).build());
