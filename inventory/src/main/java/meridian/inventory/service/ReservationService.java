@@ -1,12 +1,15 @@
 package meridian.inventory.service;
 
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.faulttolerance.Retry;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import meridian.conventions.errors.ServiceException;
 import meridian.inventory.persistence.PersistenceFailure;
@@ -24,6 +27,8 @@ public class ReservationService {
 
     private final ReservationTransactions transactions;
     private final MeterRegistry meters;
+    /** Counters by operation and outcome: a registry lookup sorts and compares tags on every call. */
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     ReservationService(ReservationTransactions transactions, MeterRegistry meters) {
         this.transactions = transactions;
@@ -56,7 +61,10 @@ public class ReservationService {
             outcome = e.reason();
             throw e;
         } finally {
-            meters.counter("inventory.reservation.calls", "operation", operation, "outcome", outcome).increment();
+            String o = outcome;
+            counters.computeIfAbsent(operation + "/" + o,
+                    k -> meters.counter("inventory.reservation.calls", "operation", operation, "outcome", o))
+                    .increment();
         }
     }
 }

@@ -183,7 +183,10 @@ class ReservationTransactions {
         return reservations.lock(id).orElseThrow(() -> ServiceException.notFound(ContractMessages.reservationName(id)));
     }
 
-    /** Gives back (or, on commit, ships) the stock of ended reservations and records it in the ledger. */
+    /**
+     * Gives back (or, on commit, ships) the stock of ended reservations: the ledger append records it and sets
+     * the locked stock levels to the values after it.
+     */
     private void moveStock(List<ReservationRecord> ended, LedgerKind kind, UUID requestId, Instant now) {
         TreeSet<StockKey> keysInOrder = new TreeSet<>();
         ended.forEach(r -> r.lines().forEach(l -> keysInOrder.add(l.key())));
@@ -198,7 +201,6 @@ class ReservationTransactions {
                         requestId, null, null));
             }
         }
-        stock.update(values, now);
         ledger.append(entries, now);
     }
 

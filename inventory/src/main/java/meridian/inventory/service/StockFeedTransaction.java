@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 
@@ -16,6 +15,7 @@ import jakarta.transaction.Transactional;
 
 
 import meridian.conventions.errors.ErrorReasons;
+import meridian.conventions.watch.LogPosition;
 import meridian.inventory.persistence.IdempotencyKeyRepository;
 import meridian.inventory.persistence.IdempotencyKeyRepository.StoredRequest;
 import meridian.inventory.persistence.LedgerKind;
@@ -72,7 +72,6 @@ class StockFeedTransaction {
         // A first receipt creates the stock level; then every touched row is locked in key order.
         stock.createMissing(List.copyOf(received), now);
         Map<StockKey, StockValues> running = new HashMap<>(stock.lockInOrder(touched));
-        Map<StockKey, StockValues> changed = new TreeMap<>();
         List<LedgerRow> entries = new ArrayList<>();
         List<RejectedAdjustment> rejections = new ArrayList<>(feed.rejections());
         for (StockFeed.Line line : feed.lines()) {
@@ -83,16 +82,14 @@ class StockFeedTransaction {
                 continue;
             }
             running.put(line.key(), after);
-            changed.put(line.key(), after);
             entries.add(new LedgerRow(LedgerKind.ADJUSTED, line.key(), line.delta(), 0, after, null, requestId,
                     line.reason(), line.note()));
         }
         rejections.sort(Comparator.comparingLong(RejectedAdjustment::getIndex));
-        long cursor;
+        LogPosition cursor;
         if (entries.isEmpty()) {
             cursor = ledger.head();
         } else {
-            stock.update(changed, now);
             cursor = ledger.append(entries, now);
         }
         AdjustStockResponse response = AdjustStockResponse.newBuilder()
