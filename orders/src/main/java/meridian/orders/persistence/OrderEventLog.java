@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 
-/** The append-only order event log. Callers own the transaction. */
+/** The append-only order event log. Callers own the transaction (and flush their entity changes before appending). */
 @ApplicationScoped
 public class OrderEventLog {
 
@@ -17,27 +17,33 @@ public class OrderEventLog {
     static final long APPEND_LOCK = 0x6f72646572735f31L;
 
     private final EntityManager em;
+    private final Jdbc jdbc;
     private final AtomicLong rowsRead = new AtomicLong();
 
-    public OrderEventLog(EntityManager em) {
+    public OrderEventLog(EntityManager em, Jdbc jdbc) {
         this.em = em;
+        this.jdbc = jdbc;
     }
 
     /**
      * Appends one event. Must be the last statement of its transaction: the lock that makes seq order
-     * equal commit order is then held only for this insert and the commit.
+     * equal commit order is then held only for this insert and the commit. One statement: the lock is taken
+     * before the row (and its seq) is produced.
      */
     public void append(UUID orderId, String customerId, OrderStatus from, OrderStatus to, String message,
             byte[] snapshot, Instant now) {
-        em.flush();
-        em.createNativeQuery("SELECT pg_advisory_xact_lock(:key)").setParameter("key", APPEND_LOCK).getSingleResult();
-        em.createNativeQuery("""
+        jdbc.update("""
                 INSERT INTO order_event (order_id, customer_id, from_state, to_state, message, snapshot, create_time)
-                VALUES (:order, :customer, :from, :to, :message, :snapshot, :now)""")
-                .setParameter("order", orderId).setParameter("customer", customerId)
-                .setParameter("from", from == null ? "UNSPECIFIED" : from.name()).setParameter("to", to.name())
-                .setParameter("message", message).setParameter("snapshot", snapshot).setParameter("now", now)
-                .executeUpdate();
+                SELECT ?, ?, ?, ?, ?, ?, ? FROM pg_advisory_xact_lock(?)""", s -> {
+            s.setObject(1, orderId);
+            s.setString(2, customerId);
+            s.setString(3, from == null ? "UNSPECIFIED" : from.name());
+            s.setString(4, to.name());
+            s.setString(5, message);
+            s.setBytes(6, snapshot);
+            s.setObject(7, Jdbc.time(now));
+            s.setLong(8, APPEND_LOCK);
+        });
     }
 
     /** Up to {@code limit} events after {@code afterSeq}, ascending, optionally of one customer. */
