@@ -17,6 +17,7 @@ import meridian.conventions.errors.GrpcStatusMapper;
 import meridian.conventions.errors.ServiceException;
 import meridian.conventions.idempotency.RequestFingerprint;
 import meridian.conventions.watch.FlowControlledStream;
+import meridian.conventions.watch.LogPosition;
 import meridian.conventions.watch.ServerStreams;
 import meridian.inventory.persistence.ReservationRecord;
 import meridian.inventory.persistence.StockKey;
@@ -182,7 +183,7 @@ public class InventoryGrpcService extends InventoryServiceGrpc.InventoryServiceI
             StreamObserver<WatchStockLevelsResponse> response) {
         FlowControlledStream<WatchStockLevelsResponse> stream = streams.open(response);
         Infrastructure.getDefaultWorkerPool().execute(() -> {
-            long after;
+            LogPosition after;
             try {
                 after = watches.startAfter(request.getStartCursor());
             } catch (RuntimeException e) {

@@ -9,30 +9,34 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 
 import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import meridian.conventions.watch.CommitSignal;
+import meridian.conventions.watch.LogPosition;
+import meridian.conventions.watch.TransactionOrder;
 
 /**
- * Appends to the stock ledger. Sequence order equals commit order: the rows are inserted under a
- * transaction-scoped advisory lock, as the last statement before commit, so a watcher that has read
- * sequence n never sees a smaller one commit later.
+ * The stock ledger: appends in the writer's transaction, reads in {@link TransactionOrder} (entries of settled
+ * transactions by (tx, seq)), so writers commit in parallel and a watcher resuming from a position never misses
+ * or repeats an entry.
  */
 @ApplicationScoped
 public class LedgerRepository {
 
-    /** Advisory lock key of the stock ledger (any constant unique within the database). */
-    static final long LEDGER_LOCK = 0x1A7E_D6E5L;
+    private static final String COLUMNS = TransactionOrder.POSITION_COLUMNS + """
+            , kind, location_id, sku, on_hand_delta, reserved_delta, on_hand_after, reserved_after, reservation_id,
+            request_id, adjustment_reason, note, create_time, traceparent""";
 
     private final DataSource dataSource;
     private final TransactionSynchronizationRegistry transactions;
@@ -46,18 +50,14 @@ public class LedgerRepository {
 
     /**
      * Appends {@code rows} in order and stamps their stock levels' version with the sequence of their
-     * last entry; returns the last sequence. Call as the last write of the transaction.
+     * last entry; returns the position of the last entry.
      */
-    public long append(List<LedgerRow> rows, Instant now) {
+    public LogPosition append(List<LedgerRow> rows, Instant now) {
         if (rows.isEmpty()) {
             throw new IllegalArgumentException("nothing to append");
         }
         try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-                lock.setLong(1, LEDGER_LOCK);
-                lock.execute();
-            }
-            long last;
+            LogPosition last;
             try (PreparedStatement insert = c.prepareStatement("""
                     WITH entry AS (
                       INSERT INTO stock_ledger (kind, location_id, sku, on_hand_delta, reserved_delta, on_hand_after,
@@ -76,7 +76,7 @@ public class LedgerRepository {
                     stamped AS (
                       UPDATE stock_level s SET version = latest.seq FROM latest
                       WHERE s.location_id = latest.location_id AND s.sku = latest.sku)
-                    SELECT max(seq) FROM latest""")) {
+                    SELECT pg_current_xact_id()::text, max(seq) FROM latest""")) {
                 insert.setTimestamp(1, Timestamp.from(now));
                 insert.setString(2, currentTraceparent());
                 insert.setArray(3, texts(c, rows.stream().map(r -> r.kind().name()).toList()));
@@ -92,7 +92,7 @@ public class LedgerRepository {
                 insert.setArray(13, texts(c, rows.stream().map(LedgerRow::note).toList()));
                 try (ResultSet rs = insert.executeQuery()) {
                     rs.next();
-                    last = rs.getLong(1);
+                    last = TransactionOrder.position(rs, 1);
                 }
             }
             wakeWatchersAfterCommit();
@@ -114,48 +114,93 @@ public class LedgerRepository {
         return "00-" + span.getTraceId() + "-" + span.getSpanId() + "-" + span.getTraceFlags().asHex();
     }
 
-    /** Sequence of the newest entry (or of the last purged one when the ledger is empty). */
-    public long head() {
-        return queryLong("SELECT coalesce((SELECT max(seq) FROM stock_ledger), "
-                + "(SELECT purged_through FROM stock_ledger_retention))");
-    }
-
-    /** Entries up to this sequence were purged by retention: a cursor below it cannot resume. */
-    public long purgedThrough() {
-        return queryLong("SELECT purged_through FROM stock_ledger_retention");
-    }
-
     /**
-     * Deletes up to {@code limit} of the oldest entries written before {@code cutoff} and at or below
-     * {@code maxSequence}; returns how many.
+     * Up to {@code limit} settled entries after {@code after}, in ledger order, of the given locations and SKUs
+     * (empty: all).
      */
-    public int purge(Instant cutoff, long maxSequence, int limit) {
+    public List<LedgerEntry> after(LogPosition after, List<String> locationIds, List<String> skus, int limit) {
+        String sql = "SELECT " + COLUMNS + " FROM stock_ledger WHERE " + TransactionOrder.settledAfter("?", "?")
+                + (locationIds.isEmpty() ? "" : " AND location_id = ANY (?)")
+                + (skus.isEmpty() ? "" : " AND sku = ANY (?)")
+                + " ORDER BY " + TransactionOrder.ORDER_BY + " LIMIT ?";
         try (Connection c = dataSource.getConnection();
-                PreparedStatement delete = c.prepareStatement("""
-                        WITH gone AS (
-                          DELETE FROM stock_ledger WHERE seq IN (
-                            SELECT seq FROM stock_ledger WHERE create_time < ? AND seq <= ? ORDER BY seq LIMIT ?)
-                          RETURNING seq)
-                        UPDATE stock_ledger_retention SET purged_through = greatest(purged_through, (SELECT max(seq) FROM gone))
-                        WHERE EXISTS (SELECT 1 FROM gone)
-                        RETURNING (SELECT count(*) FROM gone)""")) {
-            delete.setTimestamp(1, Timestamp.from(cutoff));
-            delete.setLong(2, maxSequence);
-            delete.setInt(3, limit);
-            try (ResultSet rs = delete.executeQuery()) {
-                return rs.next() ? rs.getInt(1) : 0;
+                PreparedStatement select = c.prepareStatement(sql)) {
+            int i = TransactionOrder.bind(select, 1, after);
+            if (!locationIds.isEmpty()) {
+                select.setArray(i++, texts(c, locationIds));
             }
+            if (!skus.isEmpty()) {
+                select.setArray(i++, texts(c, skus));
+            }
+            select.setInt(i, limit);
+            List<LedgerEntry> entries = new ArrayList<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    entries.add(new LedgerEntry(TransactionOrder.position(rs, 1), LedgerKind.valueOf(rs.getString(3)),
+                            new StockKey(rs.getString(4), rs.getString(5)), rs.getLong(6), rs.getLong(7),
+                            new StockValues(rs.getLong(8), rs.getLong(9)), rs.getObject(10, UUID.class),
+                            rs.getObject(11, UUID.class), rs.getString(12), rs.getString(13),
+                            rs.getTimestamp(14).toInstant(), rs.getString(15)));
+                }
+            }
+            return entries;
         } catch (SQLException e) {
             throw PersistenceFailure.of(e);
         }
     }
 
-    private long queryLong(String sql) {
+    /**
+     * The head for a new watcher: every entry not visible now comes after it (some visible ones may too, when
+     * their transaction overlapped an older one still running).
+     */
+    public LogPosition head() {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement select = c.prepareStatement(sql);
+                PreparedStatement select = c.prepareStatement(TransactionOrder.WATERMARK_QUERY);
                 ResultSet rs = select.executeQuery()) {
             rs.next();
-            return rs.getLong(1);
+            return TransactionOrder.watermark(rs.getString(1));
+        } catch (SQLException e) {
+            throw PersistenceFailure.of(e);
+        }
+    }
+
+    /** Entries up to this position were purged by retention: a cursor below it cannot resume. */
+    public LogPosition purgedThrough() {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement select = c.prepareStatement(
+                        "SELECT purged_through_tx::text, purged_through FROM stock_ledger_retention");
+                ResultSet rs = select.executeQuery()) {
+            rs.next();
+            return TransactionOrder.position(rs, 1);
+        } catch (SQLException e) {
+            throw PersistenceFailure.of(e);
+        }
+    }
+
+    /**
+     * Deletes up to {@code limit} of the oldest settled entries written before {@code cutoff} and at or before
+     * {@code through}; returns how many.
+     */
+    public int purge(Instant cutoff, LogPosition through, int limit) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement delete = c.prepareStatement("""
+                        WITH gone AS (
+                          DELETE FROM stock_ledger WHERE seq IN (
+                            SELECT seq FROM stock_ledger WHERE create_time < ? AND %s AND %s
+                            ORDER BY %s LIMIT ?)
+                          RETURNING tx, seq),
+                        last AS (SELECT tx, seq FROM gone ORDER BY tx DESC, seq DESC LIMIT 1),
+                        moved AS (
+                          UPDATE stock_ledger_retention r SET purged_through_tx = last.tx, purged_through = last.seq
+                          FROM last WHERE (last.tx, last.seq) > (r.purged_through_tx, r.purged_through))
+                        SELECT count(*) FROM gone""".formatted(TransactionOrder.SETTLED,
+                        TransactionOrder.atOrBefore("?", "?"), TransactionOrder.ORDER_BY))) {
+            delete.setTimestamp(1, Timestamp.from(cutoff));
+            int i = TransactionOrder.bind(delete, 2, through);
+            delete.setInt(i, limit);
+            try (ResultSet rs = delete.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : 0;
+            }
         } catch (SQLException e) {
             throw PersistenceFailure.of(e);
         }
@@ -167,11 +212,10 @@ public class LedgerRepository {
             public void beforeCompletion() {
             }
 
+            /** A rollback too: it may have been the oldest running transaction, holding back newer entries. */
             @Override
             public void afterCompletion(int status) {
-                if (status == Status.STATUS_COMMITTED) {
-                    signal.committed();
-                }
+                signal.committed();
             }
         });
     }

@@ -57,10 +57,32 @@ public class ReservationRepository {
 
     /** The reservation, locked until the end of the transaction; empty when unknown. */
     public Optional<ReservationRecord> lock(UUID id) {
+        return read(id, " FOR UPDATE");
+    }
+
+    /** The reservation without locking; empty when unknown. */
+    public Optional<ReservationRecord> find(UUID id) {
+        return read(id, "");
+    }
+
+    /** How many reservations are active. */
+    public long countActive() {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement select = c.prepareStatement(
+                        "SELECT count(*) FROM reservation WHERE state = 'ACTIVE'");
+                ResultSet rs = select.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw PersistenceFailure.of(e);
+        }
+    }
+
+    private Optional<ReservationRecord> read(UUID id, String locking) {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement select = c.prepareStatement("""
                         SELECT id, request_id, state, expire_time, create_time, update_time
-                        FROM reservation WHERE id = ? FOR UPDATE""")) {
+                        FROM reservation WHERE id = ?""" + locking)) {
             select.setObject(1, id);
             List<ReservationRecord> found = new ArrayList<>();
             try (ResultSet rs = select.executeQuery()) {

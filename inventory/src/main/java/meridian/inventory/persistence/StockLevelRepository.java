@@ -7,7 +7,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +19,7 @@ import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** Writes of stock levels (plain JDBC: atomic conditional updates and set-based statements). */
+/** Stock levels (plain JDBC: single-statement reads, atomic conditional updates and set-based statements). */
 @ApplicationScoped
 public class StockLevelRepository {
 
@@ -48,6 +50,86 @@ public class StockLevelRepository {
         } catch (SQLException e) {
             throw PersistenceFailure.of(e);
         }
+    }
+
+    private static final String ROW = "SELECT s.location_id, s.sku, s.on_hand, s.reserved, s.version, s.update_time "
+            + "FROM stock_level s ";
+
+    /** The stock level, empty when it does not exist. */
+    public Optional<StockLevelRow> get(StockKey key) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement select = c.prepareStatement(ROW + "WHERE s.location_id = ? AND s.sku = ?")) {
+            select.setString(1, key.locationId());
+            select.setString(2, key.sku());
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw PersistenceFailure.of(e);
+        }
+    }
+
+    /** The existing ones among {@code keys}, read in one statement (one snapshot). */
+    public Map<StockKey, StockLevelRow> get(Collection<StockKey> keys) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement select = c.prepareStatement(ROW + """
+                        JOIN unnest(?::text[], ?::text[]) AS k(location_id, sku)
+                          ON s.location_id = k.location_id AND s.sku = k.sku""")) {
+            select.setArray(1, texts(c, keys.stream().map(StockKey::locationId).toList()));
+            select.setArray(2, texts(c, keys.stream().map(StockKey::sku).toList()));
+            Map<StockKey, StockLevelRow> found = new HashMap<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    StockLevelRow row = row(rs);
+                    found.put(row.key(), row);
+                }
+            }
+            return found;
+        } catch (SQLException e) {
+            throw PersistenceFailure.of(e);
+        }
+    }
+
+    /**
+     * Up to {@code limit} in (location, SKU) order after {@code after} (null: from the start), of one location
+     * (null: all) and SKUs starting with {@code skuPrefix}.
+     */
+    public List<StockLevelRow> page(String locationId, String skuPrefix, StockKey after, int limit) {
+        String sql = ROW + "WHERE s.sku LIKE ?" + (locationId == null ? "" : " AND s.location_id = ?")
+                + (after == null ? "" : " AND (s.location_id, s.sku) > (?, ?)")
+                + " ORDER BY s.location_id, s.sku LIMIT ?";
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement select = c.prepareStatement(sql)) {
+            int i = 1;
+            select.setString(i++, escapeLike(skuPrefix) + "%");
+            if (locationId != null) {
+                select.setString(i++, locationId);
+            }
+            if (after != null) {
+                select.setString(i++, after.locationId());
+                select.setString(i++, after.sku());
+            }
+            select.setInt(i, limit);
+            List<StockLevelRow> page = new ArrayList<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    page.add(row(rs));
+                }
+            }
+            return page;
+        } catch (SQLException e) {
+            throw PersistenceFailure.of(e);
+        }
+    }
+
+    private static StockLevelRow row(ResultSet rs) throws SQLException {
+        return new StockLevelRow(new StockKey(rs.getString(1), rs.getString(2)),
+                new StockValues(rs.getLong(3), rs.getLong(4)), rs.getLong(5), rs.getTimestamp(6).toInstant());
+    }
+
+    /** LIKE pattern text matching {@code prefix} literally (backslash is PostgreSQL's default escape). */
+    private static String escapeLike(String prefix) {
+        return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
     /** Current values without locking; empty when the stock level does not exist. */

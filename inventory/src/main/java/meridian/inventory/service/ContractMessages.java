@@ -6,10 +6,10 @@ import java.util.UUID;
 import com.google.protobuf.Timestamp;
 
 import meridian.conventions.watch.Cursors;
-import meridian.inventory.persistence.LedgerEntryEntity;
+import meridian.inventory.persistence.LedgerEntry;
 import meridian.inventory.persistence.ReservationRecord;
 import meridian.inventory.persistence.StockKey;
-import meridian.inventory.persistence.StockLevelEntity;
+import meridian.inventory.persistence.StockLevelRow;
 import meridian.inventory.v1.AdjustmentReason;
 import meridian.inventory.v1.Reservation;
 import meridian.inventory.v1.ReservationLine;
@@ -47,17 +47,17 @@ public final class ContractMessages {
         return RESERVATION_PREFIX + id;
     }
 
-    public static StockLevel stockLevel(StockLevelEntity s) {
-        StockKey key = new StockKey(s.id.locationId(), s.id.sku());
+    public static StockLevel stockLevel(StockLevelRow s) {
+        StockKey key = s.key();
         return StockLevel.newBuilder()
                 .setName(stockLevelName(key))
                 .setSku(key.sku())
                 .setLocationId(key.locationId())
-                .setOnHand(s.onHand)
-                .setReserved(s.reserved)
-                .setAvailable(s.onHand - s.reserved)
-                .setVersion(s.version)
-                .setUpdateTime(timestamp(s.updateTime))
+                .setOnHand(s.values().onHand())
+                .setReserved(s.values().reserved())
+                .setAvailable(s.values().available())
+                .setVersion(s.version())
+                .setUpdateTime(timestamp(s.updateTime()))
                 .build();
     }
 
@@ -76,34 +76,34 @@ public final class ContractMessages {
         return b.build();
     }
 
-    public static StockChange change(LedgerEntryEntity e) {
-        StockKey key = new StockKey(e.locationId, e.sku);
+    public static StockChange change(LedgerEntry e) {
+        StockKey key = e.key();
         StockChange.Builder b = StockChange.newBuilder()
-                .setCursor(CURSORS.encode(e.seq))
-                .setKind(StockChangeKind.valueOf("STOCK_CHANGE_KIND_" + e.kind.name()))
-                .setOnHandDelta(e.onHandDelta)
-                .setReservedDelta(e.reservedDelta)
+                .setCursor(CURSORS.encode(e.position()))
+                .setKind(StockChangeKind.valueOf("STOCK_CHANGE_KIND_" + e.kind().name()))
+                .setOnHandDelta(e.onHandDelta())
+                .setReservedDelta(e.reservedDelta())
                 .setStockLevel(StockLevel.newBuilder()
                         .setName(stockLevelName(key))
                         .setSku(key.sku())
                         .setLocationId(key.locationId())
-                        .setOnHand(e.onHandAfter)
-                        .setReserved(e.reservedAfter)
-                        .setAvailable(e.onHandAfter - e.reservedAfter)
-                        .setVersion(e.seq)
-                        .setUpdateTime(timestamp(e.createTime)))
-                .setCreateTime(timestamp(e.createTime));
-        if (e.reservationId != null) {
-            b.setReservation(reservationName(e.reservationId));
+                        .setOnHand(e.after().onHand())
+                        .setReserved(e.after().reserved())
+                        .setAvailable(e.after().available())
+                        .setVersion(e.seq())
+                        .setUpdateTime(timestamp(e.createTime())))
+                .setCreateTime(timestamp(e.createTime()));
+        if (e.reservationId() != null) {
+            b.setReservation(reservationName(e.reservationId()));
         }
-        if (e.requestId != null) {
-            b.setRequestId(e.requestId.toString());
+        if (e.requestId() != null) {
+            b.setRequestId(e.requestId().toString());
         }
-        if (e.adjustmentReason != null) {
-            b.setAdjustmentReason(AdjustmentReason.valueOf("ADJUSTMENT_REASON_" + e.adjustmentReason));
+        if (e.adjustmentReason() != null) {
+            b.setAdjustmentReason(AdjustmentReason.valueOf("ADJUSTMENT_REASON_" + e.adjustmentReason()));
         }
-        if (e.traceparent != null) {
-            b.setTraceparent(e.traceparent);
+        if (e.traceparent() != null) {
+            b.setTraceparent(e.traceparent());
         }
         return b.build();
     }

@@ -3,12 +3,12 @@ package meridian.inventory.service;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 
-import meridian.inventory.persistence.LedgerEntryEntity;
+import meridian.conventions.watch.LogPosition;
+import meridian.inventory.persistence.LedgerEntry;
 import meridian.inventory.persistence.LedgerRepository;
 
-/** Ledger reads of the watch streams, each in its own short transaction. */
+/** Ledger reads of the watch streams: single statements, outside any transaction. */
 @ApplicationScoped
 class LedgerReader {
 
@@ -18,18 +18,15 @@ class LedgerReader {
         this.ledger = ledger;
     }
 
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
-    List<LedgerEntryEntity> after(long afterSequence, List<String> locationIds, List<String> skus, int limit) {
-        return LedgerEntryEntity.after(afterSequence, locationIds, skus, limit);
+    List<LedgerEntry> after(LogPosition after, List<String> locationIds, List<String> skus, int limit) {
+        return ledger.after(after, locationIds, skus, limit);
     }
 
-    @Transactional
-    long head() {
+    LogPosition head() {
         return ledger.head();
     }
 
-    @Transactional
-    long purgedThrough() {
+    LogPosition purgedThrough() {
         return ledger.purgedThrough();
     }
 }

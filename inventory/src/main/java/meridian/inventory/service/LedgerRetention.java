@@ -8,6 +8,7 @@ import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
 import io.quarkus.scheduler.Scheduled;
+import meridian.conventions.watch.LogPosition;
 import meridian.inventory.config.InventoryConfig;
 import meridian.inventory.persistence.LedgerRepository;
 
@@ -35,25 +36,25 @@ public class LedgerRetention {
             delayed = "${meridian.inventory.ledger.purge-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void purgeOnSchedule() {
-        int purged = purge(clock.now().minus(config.ledger().retention()), Long.MAX_VALUE);
+        int purged = purge(clock.now().minus(config.ledger().retention()), LogPosition.END);
         if (purged > 0) {
             LOG.infof("purged %d ledger entries older than %s", purged, config.ledger().retention());
         }
     }
 
-    /** Purges entries written before {@code cutoff} with sequence up to {@code maxSequence}; returns how many. */
-    public int purge(Instant cutoff, long maxSequence) {
+    /** Purges entries written before {@code cutoff} at or before {@code through}; returns how many. */
+    public int purge(Instant cutoff, LogPosition through) {
         int total = 0;
         int batch;
         do {
-            batch = purgeBatch(cutoff, maxSequence);
+            batch = purgeBatch(cutoff, through);
             total += batch;
         } while (batch == BATCH);
         return total;
     }
 
     @Transactional
-    int purgeBatch(Instant cutoff, long maxSequence) {
-        return ledger.purge(cutoff, maxSequence, BATCH);
+    int purgeBatch(Instant cutoff, LogPosition through) {
+        return ledger.purge(cutoff, through, BATCH);
     }
 }

@@ -5,15 +5,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.runtime.Startup;
-import jakarta.transaction.Transactional;
 
 import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import meridian.inventory.config.InventoryConfig;
-import meridian.inventory.persistence.ReservationEntity;
-import meridian.inventory.persistence.ReservationState;
+import meridian.inventory.persistence.ReservationRepository;
 
 /**
  * Releases reservations whose TTL ran out, in batches; several replicas may sweep at once (rows a
@@ -26,11 +24,14 @@ public class ReservationSweeper {
     private static final Logger LOG = Logger.getLogger(ReservationSweeper.class);
 
     private final ReservationTransactions transactions;
+    private final ReservationRepository reservations;
     private final InventoryConfig config;
     private final AtomicLong active = new AtomicLong();
 
-    ReservationSweeper(ReservationTransactions transactions, InventoryConfig config, MeterRegistry meters) {
+    ReservationSweeper(ReservationTransactions transactions, ReservationRepository reservations,
+            InventoryConfig config, MeterRegistry meters) {
         this.transactions = transactions;
+        this.reservations = reservations;
         this.config = config;
         meters.gauge("inventory.reservations.active", active);
     }
@@ -56,8 +57,7 @@ public class ReservationSweeper {
         return total;
     }
 
-    @Transactional
     long countActive() {
-        return ReservationEntity.count("state", ReservationState.ACTIVE);
+        return reservations.countActive();
     }
 }

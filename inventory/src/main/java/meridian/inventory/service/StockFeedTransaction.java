@@ -16,6 +16,7 @@ import jakarta.transaction.Transactional;
 
 
 import meridian.conventions.errors.ErrorReasons;
+import meridian.conventions.watch.LogPosition;
 import meridian.inventory.persistence.IdempotencyKeyRepository;
 import meridian.inventory.persistence.IdempotencyKeyRepository.StoredRequest;
 import meridian.inventory.persistence.LedgerKind;
@@ -88,7 +89,7 @@ class StockFeedTransaction {
                     line.reason(), line.note()));
         }
         rejections.sort(Comparator.comparingLong(RejectedAdjustment::getIndex));
-        long cursor;
+        LogPosition cursor;
         if (entries.isEmpty()) {
             cursor = ledger.head();
         } else {

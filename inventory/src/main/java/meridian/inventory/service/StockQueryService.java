@@ -1,57 +1,50 @@
 package meridian.inventory.service;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 
 import com.google.rpc.BadRequest;
 
 import meridian.conventions.errors.ServiceException;
 import meridian.conventions.paging.PageTokens;
+import meridian.conventions.watch.LogPosition;
 import meridian.inventory.persistence.LedgerRepository;
-import meridian.inventory.persistence.ReservationEntity;
+import meridian.inventory.persistence.ReservationRepository;
 import meridian.inventory.persistence.StockKey;
-import meridian.inventory.persistence.StockLevelEntity;
+import meridian.inventory.persistence.StockLevelRepository;
+import meridian.inventory.persistence.StockLevelRow;
 import meridian.inventory.v1.ListStockLevelsResponse;
 import meridian.inventory.v1.Reservation;
 import meridian.inventory.v1.StockLevel;
 
-/** Reads of stock levels and reservations. */
+/** Reads of stock levels and reservations: single statements, so no transaction is needed. */
 @ApplicationScoped
 public class StockQueryService {
 
     private static final String ALL_LOCATIONS = "-";
 
+    private final StockLevelRepository stock;
+    private final ReservationRepository reservations;
     private final LedgerRepository ledger;
 
-    StockQueryService(LedgerRepository ledger) {
+    StockQueryService(StockLevelRepository stock, ReservationRepository reservations, LedgerRepository ledger) {
+        this.stock = stock;
+        this.reservations = reservations;
         this.ledger = ledger;
     }
 
-    @Transactional
     public StockLevel get(StockKey key) {
-        StockLevelEntity found = StockLevelEntity.findById(new StockLevelEntity.Id(key.locationId(), key.sku()));
-        if (found == null) {
-            throw ServiceException.notFound(ContractMessages.stockLevelName(key));
-        }
-        return ContractMessages.stockLevel(found);
+        return ContractMessages.stockLevel(stock.get(key)
+                .orElseThrow(() -> ServiceException.notFound(ContractMessages.stockLevelName(key))));
     }
 
     /** All in the order asked, or NOT_FOUND naming every unknown one; one snapshot-consistent read. */
-    @Transactional
     public List<StockLevel> batchGet(List<StockKey> keys) {
-        Map<StockKey, StockLevelEntity> found = new HashMap<>();
-        // One query over the locations x SKUs asked, narrowed to the exact pairs here.
-        StockLevelEntity.<StockLevelEntity>list("id.locationId in ?1 and id.sku in ?2",
-                keys.stream().map(StockKey::locationId).distinct().toList(),
-                keys.stream().map(StockKey::sku).distinct().toList())
-                .forEach(s -> found.put(new StockKey(s.id.locationId(), s.id.sku()), s));
-        found.keySet().retainAll(keys);
+        Map<StockKey, StockLevelRow> found = stock.get(keys);
         List<BadRequest.FieldViolation> unknown = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
             if (!found.containsKey(keys.get(i))) {
@@ -71,31 +64,26 @@ public class StockQueryService {
      * One page ordered by location then SKU. The watch cursor is the ledger head read before the
      * page, so a watcher starting there after a full listing misses nothing.
      */
-    @Transactional
     public ListStockLevelsResponse list(String parent, int pageSize, String pageToken, String skuPrefix) {
         List<String> query = List.of(parent, skuPrefix);
         List<String> after = PageTokens.decode(pageToken, query, 2);
         int size = PageTokens.pageSize(pageSize);
         String locationId = parent.substring("locations/".length());
-        long head = ledger.head();
-        List<StockLevelEntity> page = StockLevelEntity.page(ALL_LOCATIONS.equals(locationId) ? null : locationId,
+        LogPosition head = ledger.head();
+        List<StockLevelRow> page = stock.page(ALL_LOCATIONS.equals(locationId) ? null : locationId,
                 skuPrefix, after.isEmpty() ? null : new StockKey(after.get(0), after.get(1)), size + 1);
         ListStockLevelsResponse.Builder response = ListStockLevelsResponse.newBuilder()
                 .setWatchCursor(ContractMessages.CURSORS.encode(head));
         page.stream().limit(size).map(ContractMessages::stockLevel).forEach(response::addStockLevels);
         if (page.size() > size) {
-            StockLevelEntity last = page.get(size - 1);
-            response.setNextPageToken(PageTokens.encode(query, List.of(last.id.locationId(), last.id.sku())));
+            StockKey last = page.get(size - 1).key();
+            response.setNextPageToken(PageTokens.encode(query, List.of(last.locationId(), last.sku())));
         }
         return response.build();
     }
 
-    @Transactional
     public Reservation reservation(UUID id) {
-        ReservationEntity found = ReservationEntity.findById(id);
-        if (found == null) {
-            throw ServiceException.notFound(ContractMessages.reservationName(id));
-        }
-        return ContractMessages.reservation(found.toRecord());
+        return ContractMessages.reservation(reservations.find(id)
+                .orElseThrow(() -> ServiceException.notFound(ContractMessages.reservationName(id))));
     }
 }

@@ -13,12 +13,13 @@ import io.smallrye.mutiny.Multi;
 import meridian.conventions.watch.ChangeLogTail;
 import meridian.conventions.watch.CommitSignal;
 import meridian.conventions.watch.Cursors;
+import meridian.conventions.watch.LogPosition;
 import meridian.inventory.config.InventoryConfig;
-import meridian.inventory.persistence.LedgerEntryEntity;
+import meridian.inventory.persistence.LedgerEntry;
 import meridian.inventory.v1.StockChange;
 
 /**
- * WatchStockLevels: the ledger from a cursor on, in sequence (= commit) order. Entries are read a
+ * WatchStockLevels: the ledger from a cursor on, in ledger order (TransactionOrder). Entries are read a
  * batch at a time only when the client wants more, so a slow reader holds at most one batch here.
  */
 @Startup // its gauges exist from boot
@@ -40,32 +41,32 @@ public class StockWatchService {
     }
 
     /**
-     * The sequence to stream after: the head for an empty cursor. Blocking; call before streaming so a
+     * The position to stream after: the head for an empty cursor. Blocking; call before streaming so a
      * bad cursor fails the call: INVALID_CURSOR when malformed, CURSOR_EXPIRED when purged.
      */
-    public long startAfter(String startCursor) {
+    public LogPosition startAfter(String startCursor) {
         if (startCursor.isEmpty()) {
             return reader.head();
         }
-        long sequence = ContractMessages.CURSORS.decode(startCursor, "start_cursor");
-        if (sequence < reader.purgedThrough()) {
+        LogPosition position = ContractMessages.CURSORS.decodePosition(startCursor, "start_cursor");
+        if (position.compareTo(reader.purgedThrough()) < 0) {
             throw Cursors.expired("resync with ListStockLevels and watch from its watch_cursor");
         }
-        return sequence;
+        return position;
     }
 
-    /** Changes after {@code afterSequence}, filtered by location and SKU (empty: all), until cancelled. */
-    public Multi<StockChange> follow(long afterSequence, List<String> locationIds, List<String> skus) {
-        ChangeLogTail<LedgerEntryEntity> tail = new ChangeLogTail<>(
-                (after, limit) -> counted(reader.after(after, locationIds, skus, limit)), e -> e.seq, signal,
+    /** Changes after {@code after}, filtered by location and SKU (empty: all), until cancelled. */
+    public Multi<StockChange> follow(LogPosition after, List<String> locationIds, List<String> skus) {
+        ChangeLogTail<LedgerEntry> tail = ChangeLogTail.byPosition(
+                (from, limit) -> counted(reader.after(from, locationIds, skus, limit)), LedgerEntry::position, signal,
                 config.watch().batchSize(), config.watch().pollInterval());
-        return tail.follow(afterSequence)
+        return tail.follow(after)
                 .onSubscription().invoke(openStreams::incrementAndGet)
                 .onTermination().invoke(openStreams::decrementAndGet)
                 .map(ContractMessages::change);
     }
 
-    private List<LedgerEntryEntity> counted(List<LedgerEntryEntity> entries) {
+    private List<LedgerEntry> counted(List<LedgerEntry> entries) {
         entriesRead.increment(entries.size());
         return entries;
     }

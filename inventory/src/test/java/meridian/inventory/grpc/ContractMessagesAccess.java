@@ -1,14 +1,15 @@
 package meridian.inventory.grpc;
 
+import meridian.conventions.watch.LogPosition;
 import meridian.inventory.service.ContractMessages;
 
-/** The ledger sequence behind a cursor, for tests that drive retention. */
+/** The ledger position behind a cursor, for tests that drive retention. */
 final class ContractMessagesAccess {
 
     private ContractMessagesAccess() {
     }
 
-    static long sequence(String cursor) {
-        return ContractMessages.CURSORS.decode(cursor, "cursor");
+    static LogPosition position(String cursor) {
+        return ContractMessages.CURSORS.decodePosition(cursor, "cursor");
     }
 }

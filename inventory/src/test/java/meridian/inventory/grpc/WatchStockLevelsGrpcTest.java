@@ -5,12 +5,17 @@ import static meridian.inventory.grpc.InventoryClient.requestId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+
+import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
@@ -28,6 +33,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import meridian.inventory.service.LedgerRetention;
 import meridian.inventory.v1.ListStockLevelsRequest;
+import meridian.inventory.v1.ReserveStockResponse;
 import meridian.inventory.v1.StockAdjustment;
 import meridian.inventory.v1.StockChange;
 import meridian.inventory.v1.StockChangeKind;
@@ -49,6 +55,66 @@ class WatchStockLevelsGrpcTest extends InventoryGrpcTest {
 
     @Inject
     LedgerRetention retention;
+
+    @Inject
+    DataSource dataSource;
+
+    /**
+     * Writers commit in parallel, so commit order differs from start order. Here the earlier writer (T1, held
+     * on a row lock) commits after a later one (T2): the watcher must not hand out T2's change before T1 ended
+     * (a resume from T2's cursor would then skip T1's), and after a resume sees both exactly once.
+     */
+    @Test
+    void aLaterWriterCommittingFirstIsNeitherMissedNorRepeatedAcrossAResume() throws Exception {
+        String early = client.stockedSku(LOCATION, 10);
+        String late = client.stockedSku(LOCATION, 10);
+        String start = client.feed(requestId(), List.of(adjustment(LOCATION, late, 1)), 1).getCursor();
+        try (Connection holder = dataSource.getConnection()) {
+            holder.setAutoCommit(false);
+            try (PreparedStatement lock = holder.prepareStatement(
+                    "SELECT 1 FROM stock_level WHERE location_id = ? AND sku = ? FOR UPDATE")) {
+                lock.setString(1, LOCATION);
+                lock.setString(2, early);
+                lock.executeQuery().close();
+            }
+            // T1 starts writing (claims its request id), then waits for the row lock.
+            CompletableFuture<ReserveStockResponse> first = new CompletableFuture<>();
+            client.async.reserveStock(InventoryClient.reserve(InventoryClient.line(LOCATION, early, 1)),
+                    InventoryClient.observer(first));
+            await().atMost(Duration.ofSeconds(30)).until(() -> waitingForRowLock(holder));
+            // T2 starts after T1 and commits first.
+            client.blocking.reserveStock(InventoryClient.reserve(InventoryClient.line(LOCATION, late, 2)));
+            Watch watch = Watch.open(channel, start, List.of(early, late));
+            Thread.sleep(500); // several poll intervals: T2's change must stay held back while T1 runs
+            assertThat(watch.changes).isEmpty();
+            holder.rollback();
+            InventoryClient.await(first);
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> !watch.changes.isEmpty());
+            watch.cancel();
+            List<StockChange> seen = new ArrayList<>(watch.changes);
+            Watch resumed = Watch.open(channel, seen.get(seen.size() - 1).getCursor(), List.of(early, late));
+            await().atMost(Duration.ofSeconds(30)).until(() -> seen.size() + resumed.changes.size() >= 2);
+            Thread.sleep(500); // a duplicate would arrive within a few poll intervals
+            seen.addAll(resumed.changes);
+            resumed.cancel();
+
+            // Ledger order is start order: T1's change first, though it committed last; each exactly once.
+            assertThat(seen).extracting(c -> c.getStockLevel().getSku()).containsExactly(early, late);
+            assertThat(seen).extracting(StockChange::getKind).containsOnly(StockChangeKind.STOCK_CHANGE_KIND_RESERVED);
+            assertThat(seen).extracting(c -> c.getStockLevel().getReserved()).containsExactly(1L, 2L);
+        }
+    }
+
+    /** Whether a session other than {@code holder} waits for a lock that {@code holder}'s session holds. */
+    private static boolean waitingForRowLock(Connection holder) throws Exception {
+        try (PreparedStatement select = holder.prepareStatement(
+                        "SELECT count(*) FROM pg_stat_activity WHERE pg_backend_pid() = ANY (pg_blocking_pids(pid))");
+                ResultSet rs = select.executeQuery()) {
+            rs.next();
+            return rs.getLong(1) > 0;
+        }
+    }
 
     @Test
     void resumingFromTheLastCursorMissesNothingAndRepeatsNothing() {
@@ -114,7 +180,7 @@ class WatchStockLevelsGrpcTest extends InventoryGrpcTest {
         String last = client.feed(requestId(), List.of(adjustment(LOCATION, sku, 1)), 1).getCursor();
         String kept = client.feed(requestId(), List.of(adjustment(LOCATION, sku, 1)), 1).getCursor();
         // Retention purges everything up to the second entry: a watcher at the first must resync.
-        retention.purge(Instant.now().plusSeconds(60), ContractMessagesAccess.sequence(last));
+        retention.purge(Instant.now().plusSeconds(60), ContractMessagesAccess.position(last));
         GrpcAssertions.assertStatus(() -> client.blocking.watchStockLevels(WatchStockLevelsRequest.newBuilder()
                 .setStartCursor(old).build()).hasNext(), Status.Code.FAILED_PRECONDITION, "CURSOR_EXPIRED");
         Watch fromLast = Watch.open(channel, last, sku, Integer.MAX_VALUE);
@@ -196,6 +262,13 @@ class WatchStockLevelsGrpcTest extends InventoryGrpcTest {
             Watch watch = new Watch(initial);
             meridian.inventory.v1.InventoryServiceGrpc.newStub(channel).watchStockLevels(
                     WatchStockLevelsRequest.newBuilder().setStartCursor(cursor).addSkus(sku).build(), watch);
+            return watch;
+        }
+
+        static Watch open(ManagedChannel channel, String cursor, List<String> skus) {
+            Watch watch = new Watch(Integer.MAX_VALUE);
+            meridian.inventory.v1.InventoryServiceGrpc.newStub(channel).watchStockLevels(
+                    WatchStockLevelsRequest.newBuilder().setStartCursor(cursor).addAllSkus(skus).build(), watch);
             return watch;
         }
 

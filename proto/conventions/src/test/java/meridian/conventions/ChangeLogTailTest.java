@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import io.smallrye.mutiny.helpers.test.AssertSubscriber;
 import meridian.conventions.watch.ChangeLogTail;
 import meridian.conventions.watch.CommitSignal;
+import meridian.conventions.watch.LogPosition;
 
 class ChangeLogTailTest {
 
@@ -91,6 +92,25 @@ class ChangeLogTailTest {
         log.add(1L); // no signal: another instance committed it
         subscriber.awaitItems(1);
         assertThat(subscriber.getItems()).containsExactly(1L);
+        subscriber.cancel();
+    }
+
+    @Test
+    void followsPositionsInTransactionOrderFromTheOneGiven() {
+        List<LogPosition> positions = new CopyOnWriteArrayList<>(List.of(new LogPosition(7, 3), new LogPosition(7, 4),
+                new LogPosition(9, 1), new LogPosition(9, 2)));
+        ChangeLogTail<LogPosition> tail = ChangeLogTail.byPosition((after, limit) -> positions.stream().sorted()
+                .filter(p -> p.compareTo(after) > 0).limit(limit).toList(), p -> p, signal, 1, Duration.ofMinutes(1),
+                executor);
+        AssertSubscriber<LogPosition> subscriber = tail.follow(new LogPosition(7, 3)).subscribe()
+                .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+        subscriber.awaitItems(3);
+        // A later transaction's entry with a smaller sequence still comes after everything delivered.
+        positions.add(new LogPosition(10, 0));
+        signal.committed();
+        subscriber.awaitItems(4);
+        assertThat(subscriber.getItems()).containsExactly(new LogPosition(7, 4), new LogPosition(9, 1),
+                new LogPosition(9, 2), new LogPosition(10, 0));
         subscriber.cancel();
     }
 }

@@ -14,6 +14,7 @@ import meridian.conventions.errors.ServiceException;
 import meridian.conventions.idempotency.RequestFingerprint;
 import meridian.conventions.paging.PageTokens;
 import meridian.conventions.watch.Cursors;
+import meridian.conventions.watch.LogPosition;
 
 class PageTokensAndCursorsTest {
 
@@ -42,6 +43,26 @@ class PageTokensAndCursorsTest {
         assertThat(catchThrowableOfType(ServiceException.class, () -> stock.decode("garbage!", "start_cursor"))
                 .reason()).isEqualTo("INVALID_CURSOR");
         assertThat(Cursors.expired("resync").reason()).isEqualTo("CURSOR_EXPIRED");
+    }
+
+    @Test
+    void positionCursorsRoundTripAndReadSequenceCursorsAsTransactionZero() {
+        Cursors stock = new Cursors("stock");
+        LogPosition position = new LogPosition(4_294_967_301L, 17);
+        assertThat(stock.decodePosition(stock.encode(position), "start_cursor")).isEqualTo(position);
+        assertThat(stock.decodePosition(stock.encode(1234), "start_cursor")).isEqualTo(new LogPosition(0, 1234));
+        // A position with a transaction is not a sequence: the sequence-only decode refuses it.
+        assertThat(catchThrowableOfType(ServiceException.class, () -> stock.decode(stock.encode(position), "c"))
+                .reason()).isEqualTo("INVALID_CURSOR");
+        assertThat(catchThrowableOfType(ServiceException.class,
+                () -> stock.decodePosition(new Cursors("prices").encode(position), "c")).reason())
+                .isEqualTo("INVALID_CURSOR");
+        assertThat(catchThrowableOfType(ServiceException.class,
+                () -> stock.decodePosition(java.util.Base64.getUrlEncoder().encodeToString("stock:1.x".getBytes()),
+                        "c")).reason())
+                .isEqualTo("INVALID_CURSOR");
+        assertThat(new LogPosition(1, 99)).isLessThan(new LogPosition(2, 1));
+        assertThat(new LogPosition(2, 1)).isLessThan(new LogPosition(2, 3));
     }
 
     @Test

@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.ToLongFunction;
 
 import io.smallrye.mutiny.Multi;
@@ -12,12 +13,15 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
- * Follows an append-only change log from a sequence number, for the resumable watch streams.
+ * Follows an append-only change log from a position, for the resumable watch streams.
  *
  * A batch is read only when the subscriber has asked for more items, so a slow reader (gRPC flow
  * control) holds at most one batch in memory. When caught up, the tail waits for the log's
  * {@link CommitSignal} or, for entries committed by other instances, the poll interval. Every entry
- * is delivered once, in sequence order; cancelling the subscription stops the reads.
+ * is delivered once, in log order; cancelling the subscription stops the reads.
+ *
+ * Logs ordered by sequence alone use the constructors and {@link #follow(long)}; logs in
+ * {@link TransactionOrder} use {@link #byPosition} and {@link #follow(LogPosition)}.
  *
  * @param <T> a change log entry
  */
@@ -29,8 +33,14 @@ public final class ChangeLogTail<T> {
         List<T> read(long afterSequence, int limit);
     }
 
-    private final BatchReader<T> reader;
-    private final ToLongFunction<T> sequenceOf;
+    /** Reads up to {@code limit} entries after {@code after}, in log order. Blocking. */
+    @FunctionalInterface
+    public interface PositionReader<T> {
+        List<T> read(LogPosition after, int limit);
+    }
+
+    private final PositionReader<T> reader;
+    private final Function<T, LogPosition> positionOf;
     private final CommitSignal signal;
     private final int batchSize;
     private final Duration pollInterval;
@@ -43,31 +53,54 @@ public final class ChangeLogTail<T> {
 
     public ChangeLogTail(BatchReader<T> reader, ToLongFunction<T> sequenceOf, CommitSignal signal, int batchSize,
             Duration pollInterval, Executor blockingExecutor) {
+        this((PositionReader<T>) (after, limit) -> reader.read(after.seq(), limit),
+                (Function<T, LogPosition>) entry -> new LogPosition(0, sequenceOf.applyAsLong(entry)), signal,
+                batchSize, pollInterval, blockingExecutor);
+    }
+
+    private ChangeLogTail(PositionReader<T> reader, Function<T, LogPosition> positionOf, CommitSignal signal,
+            int batchSize, Duration pollInterval, Executor blockingExecutor) {
         this.reader = reader;
-        this.sequenceOf = sequenceOf;
+        this.positionOf = positionOf;
         this.signal = signal;
         this.batchSize = batchSize;
         this.pollInterval = pollInterval;
         this.blockingExecutor = blockingExecutor;
     }
 
+    /** A tail of a log in {@link TransactionOrder}, reading on the default worker pool. */
+    public static <T> ChangeLogTail<T> byPosition(PositionReader<T> reader, Function<T, LogPosition> positionOf,
+            CommitSignal signal, int batchSize, Duration pollInterval) {
+        return byPosition(reader, positionOf, signal, batchSize, pollInterval, Infrastructure.getDefaultWorkerPool());
+    }
+
+    public static <T> ChangeLogTail<T> byPosition(PositionReader<T> reader, Function<T, LogPosition> positionOf,
+            CommitSignal signal, int batchSize, Duration pollInterval, Executor blockingExecutor) {
+        return new ChangeLogTail<>(reader, positionOf, signal, batchSize, pollInterval, blockingExecutor);
+    }
+
     /** Every entry after {@code afterSequence}, then every new one as it is committed, until cancelled. */
     public Multi<T> follow(long afterSequence) {
-        AtomicLong position = new AtomicLong(afterSequence);
+        return follow(new LogPosition(0, afterSequence));
+    }
+
+    /** Every entry after {@code after}, then every new one as it is committed, until cancelled. */
+    public Multi<T> follow(LogPosition after) {
+        AtomicReference<LogPosition> position = new AtomicReference<>(after);
         return Multi.createBy().repeating()
                 .uni(() -> nextBatch(position))
                 .indefinitely()
                 .onItem().disjoint();
     }
 
-    private Uni<List<T>> nextBatch(AtomicLong position) {
+    private Uni<List<T>> nextBatch(AtomicReference<LogPosition> position) {
         return Uni.createFrom().item(() -> {
             CompletableFuture<Void> wake = signal.next();
             List<T> batch = reader.read(position.get(), batchSize);
             return new Batch<>(batch, wake);
         }).runSubscriptionOn(blockingExecutor).flatMap(read -> {
             if (!read.entries().isEmpty()) {
-                position.set(sequenceOf.applyAsLong(read.entries().get(read.entries().size() - 1)));
+                position.set(positionOf.apply(read.entries().get(read.entries().size() - 1)));
                 return Uni.createFrom().item(read.entries());
             }
             // A copy: the timeout cancels what it waits on, and the signal's future is shared by all streams.

@@ -9,8 +9,10 @@ import io.grpc.Status;
 import meridian.conventions.errors.ServiceException;
 
 /**
- * Opaque resume cursors of a watch stream: the sequence of a change log entry, tagged with the
- * stream it belongs to so a cursor of one stream is refused by another.
+ * Opaque resume cursors of a watch stream: the sequence (or {@link LogPosition}) of a change log entry, tagged
+ * with the stream it belongs to so a cursor of one stream is refused by another. A sequence-only cursor decodes
+ * as the position {@code (0, sequence)}, so a log can move to {@link TransactionOrder} without breaking the
+ * cursors its clients hold.
  */
 public final class Cursors {
 
@@ -25,22 +27,41 @@ public final class Cursors {
                 .encodeToString((stream + ":" + sequence).getBytes(StandardCharsets.UTF_8));
     }
 
+    public String encode(LogPosition position) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(
+                (stream + ":" + position.tx() + "." + position.seq()).getBytes(StandardCharsets.UTF_8));
+    }
+
     /** The sequence of {@code cursor}; INVALID_ARGUMENT reason INVALID_CURSOR on field {@code field} if malformed. */
     public long decode(String cursor, String field) {
+        LogPosition position = decodePosition(cursor, field);
+        if (position.tx() != 0) {
+            throw invalid(field);
+        }
+        return position.seq();
+    }
+
+    /** The position of {@code cursor}; INVALID_ARGUMENT reason INVALID_CURSOR on field {@code field} if malformed. */
+    public LogPosition decodePosition(String cursor, String field) {
         String prefix = stream + ":";
         try {
             String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
             if (raw.startsWith(prefix)) {
-                long sequence = Long.parseLong(raw.substring(prefix.length()));
-                if (sequence >= 0) {
-                    return sequence;
-                }
+                String value = raw.substring(prefix.length());
+                int dot = value.indexOf('.');
+                return dot < 0 ? new LogPosition(0, Long.parseLong(value))
+                        : new LogPosition(Long.parseLong(value.substring(0, dot)),
+                                Long.parseLong(value.substring(dot + 1)));
             }
         } catch (IllegalArgumentException e) {
-            // falls through to the contract's error
+            // falls through to the contract's error (NumberFormatException, negative position, bad Base64)
         }
+        throw invalid(field);
+    }
+
+    private static ServiceException invalid(String field) {
         String description = "not a cursor issued by this stream";
-        throw new ServiceException(Status.Code.INVALID_ARGUMENT, "INVALID_CURSOR", field + ": " + description)
+        return new ServiceException(Status.Code.INVALID_ARGUMENT, "INVALID_CURSOR", field + ": " + description)
                 .withDetail(BadRequest.newBuilder()
                         .addFieldViolations(ServiceException.fieldViolation(field, description)).build());
     }
