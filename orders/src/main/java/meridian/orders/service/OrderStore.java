@@ -26,13 +26,13 @@ import meridian.orders.v1.Rejection;
 import meridian.pricing.v1.Quote;
 
 /**
- * The local transactions of the order life cycle. Each one changes the order row (optimistic version
- * check) and, when the state changes, appends the event as its last statement.
+ * The local transactions of the order life cycle. Each one changes the order row (saga steps: conditional on
+ * the step; commands: optimistic version check) and, when the state changes, appends the event.
  */
 @ApplicationScoped
 public class OrderStore {
 
-    /** Signals order event appends after commit. */
+    /** Signals order event appends once their transaction ended. */
     public record EventsAppended() {
     }
 
@@ -200,7 +200,6 @@ public class OrderStore {
     }
 
     private void appendEvent(OrderEntity order, OrderStatus from, String message) {
-        orders.flush(); // the append must be the transaction's last statement
         events.append(order.id, order.customerId, from, order.state, message,
                 OrderProtos.toProto(order).toByteArray(), order.updateTime);
         appended.fire(new EventsAppended());
