@@ -144,16 +144,20 @@ public class OrderRepository implements PanacheRepositoryBase<OrderEntity, UUID>
                 .getResultList();
     }
 
-    /** Backordered orders at a location with a line of {@code sku}, oldest first (FIFO). */
-    public List<OrderEntity> backordered(String locationId, String sku, int limit) {
-        return find("""
-                select o from OrderEntity o
-                where o.state = :state and o.sagaStep = :done and o.locationId = :location
-                  and exists (select 1 from OrderLineEntity l where l.order = o and l.sku = :sku)
-                order by o.createTime, o.id""",
-                Parameters.with("state", OrderStatus.BACKORDERED).and("done", SagaStep.DONE)
-                        .and("location", locationId).and("sku", sku))
-                .page(0, limit).list();
+    /**
+     * Ids of the backordered orders at a location with a line of {@code sku}, oldest first (FIFO). One
+     * statement, no entities: it runs for every stock change that raises available stock.
+     */
+    public List<UUID> backordered(String locationId, String sku, int limit) {
+        return jdbc.query("""
+                SELECT o.id FROM customer_order o
+                WHERE o.state = 'BACKORDERED' AND o.saga_step = 'DONE' AND o.location_id = ?
+                  AND EXISTS (SELECT 1 FROM order_line l WHERE l.order_id = o.id AND l.sku = ?)
+                ORDER BY o.create_time, o.id LIMIT ?""", s -> {
+            s.setString(1, locationId);
+            s.setString(2, sku);
+            s.setInt(3, limit);
+        }, rs -> rs.getObject(1, UUID.class));
     }
 
     /** All backordered orders, oldest first: after a stock stream resync. */
