@@ -2,68 +2,91 @@ package meridian.orders.persistence;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 
-/** The append-only order event log. Callers own the transaction. */
+import meridian.conventions.watch.LogPosition;
+import meridian.conventions.watch.TransactionOrder;
+
+/**
+ * The append-only order event log, in {@link TransactionOrder}: appends take no lock (writers commit in
+ * parallel), watchers read the events of settled transactions by (tx, seq) and resume from that position.
+ * Appends run in the caller's transaction; reads are single statements.
+ */
 @ApplicationScoped
 public class OrderEventLog {
 
-    /** pg_advisory_xact_lock key of this log: serialises appends so seq order is commit order. */
-    static final long APPEND_LOCK = 0x6f72646572735f31L;
+    /** One event as stored. */
+    public record Entry(LogPosition position, UUID orderId, String customerId, String fromState, String toState,
+            String message, byte[] snapshot, Instant createTime) {
+    }
 
-    private final EntityManager em;
+    private final Jdbc jdbc;
     private final AtomicLong rowsRead = new AtomicLong();
 
-    public OrderEventLog(EntityManager em) {
-        this.em = em;
+    public OrderEventLog(Jdbc jdbc) {
+        this.jdbc = jdbc;
     }
 
-    /**
-     * Appends one event. Must be the last statement of its transaction: the lock that makes seq order
-     * equal commit order is then held only for this insert and the commit.
-     */
+    /** Appends one event in the caller's transaction (tx defaults to that transaction's id). */
     public void append(UUID orderId, String customerId, OrderStatus from, OrderStatus to, String message,
             byte[] snapshot, Instant now) {
-        em.flush();
-        em.createNativeQuery("SELECT pg_advisory_xact_lock(:key)").setParameter("key", APPEND_LOCK).getSingleResult();
-        em.createNativeQuery("""
+        jdbc.update("""
                 INSERT INTO order_event (order_id, customer_id, from_state, to_state, message, snapshot, create_time)
-                VALUES (:order, :customer, :from, :to, :message, :snapshot, :now)""")
-                .setParameter("order", orderId).setParameter("customer", customerId)
-                .setParameter("from", from == null ? "UNSPECIFIED" : from.name()).setParameter("to", to.name())
-                .setParameter("message", message).setParameter("snapshot", snapshot).setParameter("now", now)
-                .executeUpdate();
+                VALUES (?, ?, ?, ?, ?, ?, ?)""", s -> {
+            s.setObject(1, orderId);
+            s.setString(2, customerId);
+            s.setString(3, from == null ? "UNSPECIFIED" : from.name());
+            s.setString(4, to.name());
+            s.setString(5, message);
+            s.setBytes(6, snapshot);
+            s.setObject(7, Jdbc.time(now));
+        });
     }
 
-    /** Up to {@code limit} events after {@code afterSeq}, ascending, optionally of one customer. */
-    public List<OrderEventEntity> read(long afterSeq, String customerId, int limit) {
-        List<OrderEventEntity> rows = customerId.isEmpty()
-                ? OrderEventEntity.find("seq > ?1 order by seq", afterSeq).page(0, limit).list()
-                : OrderEventEntity.find("customerId = ?1 and seq > ?2 order by seq", customerId, afterSeq)
-                        .page(0, limit).list();
+    /** Up to {@code limit} settled events after {@code after}, in log order, optionally of one customer. */
+    public List<Entry> read(LogPosition after, String customerId, int limit) {
+        List<Entry> rows = jdbc.query("SELECT " + TransactionOrder.POSITION_COLUMNS
+                + ", order_id, customer_id, from_state, to_state, message, snapshot, create_time FROM order_event WHERE "
+                + TransactionOrder.settledAfter("?", "?") + (customerId.isEmpty() ? "" : " AND customer_id = ?")
+                + " ORDER BY " + TransactionOrder.ORDER_BY + " LIMIT ?", s -> {
+                    int i = TransactionOrder.bind(s, 1, after);
+                    if (!customerId.isEmpty()) {
+                        s.setString(i++, customerId);
+                    }
+                    s.setInt(i, limit);
+                }, rs -> new Entry(TransactionOrder.position(rs, 1), rs.getObject(3, UUID.class), rs.getString(4),
+                        rs.getString(5), rs.getString(6), rs.getString(7), rs.getBytes(8),
+                        rs.getTimestamp(9).toInstant()));
         rowsRead.addAndGet(rows.size());
         return rows;
     }
 
-    /** Sequence of the newest event, 0 when the log is empty. */
-    public long head() {
-        Long max = em.createQuery("select max(e.seq) from OrderEventEntity e", Long.class).getSingleResult();
-        return max == null ? 0 : max;
+    /** The position of a new watcher: every event not visible yet comes after it. */
+    public LogPosition head() {
+        return jdbc.query(TransactionOrder.WATERMARK_QUERY, s -> {
+        }, rs -> TransactionOrder.watermark(rs.getString(1))).get(0);
     }
 
-    /** Sequence of the oldest retained event, empty when the log is empty. */
-    public OptionalLong oldest() {
-        Long min = em.createQuery("select min(e.seq) from OrderEventEntity e", Long.class).getSingleResult();
-        return min == null ? OptionalLong.empty() : OptionalLong.of(min);
+    /**
+     * Whether retention deleted the event at {@code after} while later ones remain: events right after it may
+     * be gone too, so the stream cannot resume there.
+     */
+    public boolean expired(LogPosition after) {
+        if (after.equals(LogPosition.START)) {
+            return false;
+        }
+        return jdbc.query("""
+                SELECT NOT EXISTS (SELECT 1 FROM order_event WHERE tx = CAST(? AS xid8) AND seq = ?)
+                   AND EXISTS (SELECT 1 FROM order_event WHERE (tx, seq) > (CAST(? AS xid8), ?))""", s -> {
+            TransactionOrder.bind(s, TransactionOrder.bind(s, 1, after), after);
+        }, rs -> rs.getBoolean(1)).get(0);
     }
 
     public long deleteOlderThan(Instant cutoff) {
-        return OrderEventEntity.delete("createTime < ?1", cutoff);
+        return jdbc.update("DELETE FROM order_event WHERE create_time < ?", s -> s.setObject(1, Jdbc.time(cutoff)));
     }
 
     /** Rows read by watch streams since start: lets tests see that a slow reader does not make the server read ahead. */

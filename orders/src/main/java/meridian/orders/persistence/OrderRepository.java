@@ -1,5 +1,6 @@
 package meridian.orders.persistence;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -11,14 +12,19 @@ import jakarta.persistence.EntityManager;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
 
-/** Orders: the idempotent insert, the saga queries and the keyset pages. Callers own the transaction. */
+/**
+ * Orders: the idempotent insert, the saga's writes, its queries and the keyset pages. Callers own the transaction.
+ * The saga's writes are plain conditional SQL (no entity loaded first): one statement per table per step.
+ */
 @ApplicationScoped
 public class OrderRepository implements PanacheRepositoryBase<OrderEntity, UUID> {
 
     private final EntityManager em;
+    private final Jdbc jdbc;
 
-    public OrderRepository(EntityManager em) {
+    public OrderRepository(EntityManager em, Jdbc jdbc) {
         this.em = em;
+        this.jdbc = jdbc;
     }
 
     /**
@@ -27,18 +33,94 @@ public class OrderRepository implements PanacheRepositoryBase<OrderEntity, UUID>
      */
     public boolean insertIfAbsent(UUID id, UUID requestId, String fingerprint, String customerId, String locationId,
             String currencyCode, boolean allowBackorder, Instant now) {
-        return em.createNativeQuery("""
+        return jdbc.update("""
                 INSERT INTO customer_order (id, request_id, request_fingerprint, customer_id, location_id,
                     currency_code, allow_backorder, state, saga_step, attempt, saga_time, create_time, update_time,
                     version)
-                VALUES (:id, :requestId, :fingerprint, :customerId, :locationId, :currencyCode, :allowBackorder,
-                    'PENDING', 'PRICING', 0, :now, :now, :now, 0)
-                ON CONFLICT (request_id) DO NOTHING""")
-                .setParameter("id", id).setParameter("requestId", requestId)
-                .setParameter("fingerprint", fingerprint).setParameter("customerId", customerId)
-                .setParameter("locationId", locationId).setParameter("currencyCode", currencyCode)
-                .setParameter("allowBackorder", allowBackorder).setParameter("now", now)
-                .executeUpdate() == 1;
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', 'PRICING', 0, ?, ?, ?, 0)
+                ON CONFLICT (request_id) DO NOTHING""", s -> {
+            s.setObject(1, id);
+            s.setObject(2, requestId);
+            s.setString(3, fingerprint);
+            s.setString(4, customerId);
+            s.setString(5, locationId);
+            s.setString(6, currencyCode);
+            s.setBoolean(7, allowBackorder);
+            s.setObject(8, Jdbc.time(now));
+            s.setObject(9, Jdbc.time(now));
+            s.setObject(10, Jdbc.time(now));
+        }) == 1;
+    }
+
+    /** Inserts the (unpriced) lines of a new order, numbered in the given order, in one statement. */
+    public void insertLines(UUID orderId, List<String> skus, List<Long> quantities) {
+        jdbc.update("""
+                INSERT INTO order_line (order_id, line_no, sku, quantity)
+                SELECT ?, n - 1, sku, quantity FROM unnest(?::text[], ?::bigint[]) WITH ORDINALITY AS l(sku, quantity, n)""",
+                s -> {
+                    s.setObject(1, orderId);
+                    s.setArray(2, s.getConnection().createArrayOf("text", skus.toArray()));
+                    s.setArray(3, s.getConnection().createArrayOf("bigint", quantities.toArray()));
+                });
+    }
+
+    /**
+     * Stores the binding quote and moves the saga from PRICING to RESERVING, if the order is still at
+     * {@code attempt}, step PRICING, in {@code state} (else another saga run took over: false, nothing changed).
+     */
+    public boolean savePrices(UUID id, int attempt, OrderStatus state, BigDecimal total, String quoteName,
+            Instant quoteExpireTime, Instant now, List<String> skus, List<BigDecimal> unitPrices,
+            List<BigDecimal> lineTotals, List<String> promotions) {
+        int orders = jdbc.update("""
+                UPDATE customer_order SET total = ?, quote_name = ?, quote_expire_time = ?, saga_step = 'RESERVING',
+                    saga_time = ?, version = version + 1
+                WHERE id = ? AND attempt = ? AND saga_step = 'PRICING' AND state = ?""", s -> {
+            s.setBigDecimal(1, total);
+            s.setString(2, quoteName);
+            s.setObject(3, Jdbc.time(quoteExpireTime));
+            s.setObject(4, Jdbc.time(now));
+            s.setObject(5, id);
+            s.setInt(6, attempt);
+            s.setString(7, state.name());
+        });
+        if (orders == 0) {
+            return false;
+        }
+        jdbc.update("""
+                UPDATE order_line l SET unit_price = p.unit_price, line_total = p.line_total, promotion = p.promotion
+                FROM unnest(?::text[], ?::numeric[], ?::numeric[], ?::text[]) AS p(sku, unit_price, line_total, promotion)
+                WHERE l.order_id = ? AND l.sku = p.sku""", s -> {
+            s.setArray(1, s.getConnection().createArrayOf("text", skus.toArray()));
+            s.setArray(2, s.getConnection().createArrayOf("numeric", unitPrices.toArray()));
+            s.setArray(3, s.getConnection().createArrayOf("numeric", lineTotals.toArray()));
+            s.setArray(4, s.getConnection().createArrayOf("text", promotions.toArray()));
+            s.setObject(5, id);
+        });
+        return true;
+    }
+
+    /**
+     * Ends a saga step if the order is still at {@code attempt}, step {@code fromStep}, in {@code fromState}
+     * (else another saga run took over: false, nothing changed). update_time moves only with the state.
+     */
+    public boolean transition(UUID id, int attempt, SagaStep fromStep, OrderStatus fromState, OrderStatus state,
+            SagaStep step, String reservation, byte[] rejection, Instant now) {
+        return jdbc.update("""
+                UPDATE customer_order SET state = ?, saga_step = ?, reservation_name = ?, rejection = ?, saga_time = ?,
+                    update_time = CASE WHEN state = ? THEN update_time ELSE ? END, version = version + 1
+                WHERE id = ? AND attempt = ? AND saga_step = ? AND state = ?""", s -> {
+            s.setString(1, state.name());
+            s.setString(2, step.name());
+            s.setString(3, reservation);
+            s.setBytes(4, rejection);
+            s.setObject(5, Jdbc.time(now));
+            s.setString(6, state.name());
+            s.setObject(7, Jdbc.time(now));
+            s.setObject(8, id);
+            s.setInt(9, attempt);
+            s.setString(10, fromStep.name());
+            s.setString(11, fromState.name());
+        }) == 1;
     }
 
     public Optional<OrderEntity> findByRequestId(UUID requestId) {
@@ -62,16 +144,20 @@ public class OrderRepository implements PanacheRepositoryBase<OrderEntity, UUID>
                 .getResultList();
     }
 
-    /** Backordered orders at a location with a line of {@code sku}, oldest first (FIFO). */
-    public List<OrderEntity> backordered(String locationId, String sku, int limit) {
-        return find("""
-                select o from OrderEntity o
-                where o.state = :state and o.sagaStep = :done and o.locationId = :location
-                  and exists (select 1 from OrderLineEntity l where l.order = o and l.sku = :sku)
-                order by o.createTime, o.id""",
-                Parameters.with("state", OrderStatus.BACKORDERED).and("done", SagaStep.DONE)
-                        .and("location", locationId).and("sku", sku))
-                .page(0, limit).list();
+    /**
+     * Ids of the backordered orders at a location with a line of {@code sku}, oldest first (FIFO). One
+     * statement, no entities: it runs for every stock change that raises available stock.
+     */
+    public List<UUID> backordered(String locationId, String sku, int limit) {
+        return jdbc.query("""
+                SELECT o.id FROM customer_order o
+                WHERE o.state = 'BACKORDERED' AND o.saga_step = 'DONE' AND o.location_id = ?
+                  AND EXISTS (SELECT 1 FROM order_line l WHERE l.order_id = o.id AND l.sku = ?)
+                ORDER BY o.create_time, o.id LIMIT ?""", s -> {
+            s.setString(1, locationId);
+            s.setString(2, sku);
+            s.setInt(3, limit);
+        }, rs -> rs.getObject(1, UUID.class));
     }
 
     /** All backordered orders, oldest first: after a stock stream resync. */

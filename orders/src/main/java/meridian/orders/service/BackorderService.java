@@ -38,7 +38,7 @@ public class BackorderService {
      * first, and stops at the first one still short so a later order never overtakes an earlier one.
      */
     public void stockArrived(String locationId, String sku) {
-        retry(QuarkusTransaction.requiringNew().call(() -> ids(orders.backordered(locationId, sku, BATCH))));
+        retry(orders.backordered(locationId, sku, BATCH));
     }
 
     /** Tries every backordered order (after the stock stream lost its position). */

@@ -1,7 +1,6 @@
 package meridian.orders.service;
 
 import java.time.Clock;
-import java.util.OptionalLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -17,8 +16,8 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import meridian.conventions.watch.ChangeLogTail;
 import meridian.conventions.watch.CommitSignal;
 import meridian.conventions.watch.Cursors;
+import meridian.conventions.watch.LogPosition;
 import meridian.orders.config.OrdersConfig;
-import meridian.orders.persistence.OrderEventEntity;
 import meridian.orders.persistence.OrderEventLog;
 import meridian.orders.persistence.OrderStatus;
 import meridian.orders.v1.Order;
@@ -26,7 +25,7 @@ import meridian.orders.v1.OrderEvent;
 import meridian.orders.v1.OrderState;
 import meridian.orders.v1.WatchOrderEventsRequest;
 
-/** The order event stream: resumable from a cursor, in commit order, with backpressure. */
+/** The order event stream: resumable from a cursor, in transaction order (see OrderEventLog), with backpressure. */
 @ApplicationScoped
 public class OrderEventStream {
 
@@ -44,30 +43,30 @@ public class OrderEventStream {
         this.clock = clock;
     }
 
-    void onCommit(@Observes(during = TransactionPhase.AFTER_SUCCESS) OrderStore.EventsAppended appended) {
+    /** After a rollback too: an older transaction ending may let newer events through. */
+    void onCommit(@Observes(during = TransactionPhase.AFTER_COMPLETION) OrderStore.EventsAppended appended) {
         signal.committed();
     }
 
     /** Every event after the request's cursor (or from the head), then new ones as they commit. */
     public Multi<OrderEvent> watch(WatchOrderEventsRequest request) {
         String customer = request.getCustomerId();
-        ChangeLogTail<OrderEventEntity> tail = new ChangeLogTail<>(
-                (after, limit) -> QuarkusTransaction.requiringNew().call(() -> log.read(after, customer, limit)),
-                e -> e.seq, signal, config.events().batchSize(), config.events().pollInterval());
+        ChangeLogTail<OrderEventLog.Entry> tail = ChangeLogTail.byPosition(
+                (after, limit) -> log.read(after, customer, limit), OrderEventLog.Entry::position, signal,
+                config.events().batchSize(), config.events().pollInterval());
         return Uni.createFrom().item(() -> startAfter(request.getStartCursor()))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .onItem().transformToMulti(tail::follow)
                 .map(this::toProto);
     }
 
-    /** The sequence to stream after; validated before streaming. */
-    long startAfter(String cursor) {
+    /** The position to stream after; validated before streaming. */
+    LogPosition startAfter(String cursor) {
         if (cursor.isEmpty()) {
-            return QuarkusTransaction.requiringNew().call(log::head);
+            return log.head();
         }
-        long after = cursors.decode(cursor, START_CURSOR);
-        OptionalLong oldest = QuarkusTransaction.requiringNew().call(log::oldest);
-        if (oldest.isPresent() && after < oldest.getAsLong() - 1) {
+        LogPosition after = cursors.decodePosition(cursor, START_CURSOR);
+        if (log.expired(after)) {
             throw Cursors.expired("resync with ListOrders and watch from the current head");
         }
         return after;
@@ -80,20 +79,20 @@ public class OrderEventStream {
                 .run(() -> log.deleteOlderThan(clock.instant().minus(config.events().retention())));
     }
 
-    private OrderEvent toProto(OrderEventEntity e) {
+    private OrderEvent toProto(OrderEventLog.Entry e) {
         try {
             return OrderEvent.newBuilder()
-                    .setCursor(cursors.encode(e.seq))
-                    .setOrder("orders/" + e.orderId)
-                    .setFromState(e.fromState.equals("UNSPECIFIED") ? OrderState.ORDER_STATE_UNSPECIFIED
-                            : OrderStatus.valueOf(e.fromState).toProto())
-                    .setToState(OrderStatus.valueOf(e.toState).toProto())
-                    .setSnapshot(Order.parseFrom(e.snapshot))
-                    .setMessage(e.message)
-                    .setCreateTime(OrderProtos.timestamp(e.createTime))
+                    .setCursor(cursors.encode(e.position()))
+                    .setOrder("orders/" + e.orderId())
+                    .setFromState(e.fromState().equals("UNSPECIFIED") ? OrderState.ORDER_STATE_UNSPECIFIED
+                            : OrderStatus.valueOf(e.fromState()).toProto())
+                    .setToState(OrderStatus.valueOf(e.toState()).toProto())
+                    .setSnapshot(Order.parseFrom(e.snapshot()))
+                    .setMessage(e.message())
+                    .setCreateTime(OrderProtos.timestamp(e.createTime()))
                     .build();
         } catch (InvalidProtocolBufferException ex) {
-            throw new IllegalStateException("stored order event " + e.seq + " is corrupt", ex);
+            throw new IllegalStateException("stored order event " + e.position() + " is corrupt", ex);
         }
     }
 }

@@ -4,6 +4,7 @@ import java.time.Instant;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
+import com.google.type.Money;
 
 import meridian.orders.persistence.OrderEntity;
 import meridian.orders.persistence.OrderLineEntity;
@@ -50,6 +51,11 @@ public final class OrderProtos {
             order.setRejection(rejection(o.rejection));
         }
         return order.build();
+    }
+
+    /** {@code money} as it reads back once stored (NUMERIC in the order's currency). */
+    static Money stored(Money money, String currencyCode) {
+        return MoneyAmounts.of(MoneyAmounts.of(money), currencyCode);
     }
 
     static Rejection rejection(byte[] bytes) {

@@ -3,9 +3,7 @@ package meridian.orders.service;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -18,24 +16,23 @@ import meridian.conventions.errors.ServiceException;
 import meridian.orders.persistence.OrderCommandEntity;
 import meridian.orders.persistence.OrderEntity;
 import meridian.orders.persistence.OrderEventLog;
-import meridian.orders.persistence.OrderLineEntity;
 import meridian.orders.persistence.OrderRepository;
 import meridian.orders.persistence.OrderStatus;
 import meridian.orders.persistence.SagaStep;
+import meridian.orders.v1.OrderLine;
 import meridian.orders.v1.OrderLineInput;
 import meridian.orders.v1.PlaceOrderRequest;
 import meridian.orders.v1.Rejection;
-import meridian.pricing.v1.PricedLine;
 import meridian.pricing.v1.Quote;
 
 /**
- * The local transactions of the order life cycle. Each one changes the order row (optimistic version
- * check) and, when the state changes, appends the event as its last statement.
+ * The local transactions of the order life cycle. Each one changes the order row (saga steps: conditional on
+ * the step; commands: optimistic version check) and, when the state changes, appends the event.
  */
 @ApplicationScoped
 public class OrderStore {
 
-    /** Signals order event appends after commit. */
+    /** Signals order event appends once their transaction ended. */
     public record EventsAppended() {
     }
 
@@ -76,20 +73,11 @@ public class OrderStore {
             }
             return new Created(false, SagaView.of(existing));
         }
-        OrderEntity order = orders.findById(id);
-        order.lines.size(); // loads the (empty) collection before lines are added to it
-        int lineNo = 0;
-        for (OrderLineInput input : request.getLinesList()) {
-            OrderLineEntity line = new OrderLineEntity();
-            line.order = order;
-            line.lineNo = lineNo++;
-            line.sku = input.getSku();
-            line.quantity = input.getQuantity();
-            line.persist();
-            order.lines.add(line);
-        }
-        appendEvent(order, null, "order placed");
-        return new Created(true, SagaView.of(order));
+        orders.insertLines(id, request.getLinesList().stream().map(OrderLineInput::getSku).toList(),
+                request.getLinesList().stream().map(OrderLineInput::getQuantity).toList());
+        SagaView placed = SagaView.placed(id, request, now);
+        appendEvent(placed, null, "order placed", now);
+        return new Created(true, placed);
     }
 
     @Transactional
@@ -104,45 +92,37 @@ public class OrderStore {
 
     /** Saves the binding quote's prices and moves the saga to RESERVING. */
     @Transactional
-    public SagaView priced(UUID id, int attempt, Quote quote) {
-        OrderEntity order = current(id, attempt, SagaStep.PRICING);
-        Map<String, PricedLine> bySku = new HashMap<>();
-        quote.getLinesList().forEach(l -> bySku.put(l.getSku(), l));
-        for (OrderLineEntity line : order.lines) {
-            PricedLine priced = bySku.get(line.sku);
-            line.unitPrice = MoneyAmounts.of(priced.getUnitPrice());
-            line.lineTotal = MoneyAmounts.of(priced.getLineTotal());
-            line.promotion = priced.getPromotion();
+    public SagaView priced(SagaView order, Quote quote) {
+        Instant expireTime = Instant.ofEpochSecond(quote.getExpireTime().getSeconds(), quote.getExpireTime().getNanos());
+        SagaView priced = order.priced(quote, expireTime);
+        List<OrderLine> lines = priced.order().getLinesList();
+        if (!orders.savePrices(order.id(), order.attempt(), order.state(), MoneyAmounts.of(quote.getTotal()),
+                quote.getName(), expireTime, now(), lines.stream().map(OrderLine::getSku).toList(),
+                lines.stream().map(l -> MoneyAmounts.of(l.getUnitPrice())).toList(),
+                lines.stream().map(l -> MoneyAmounts.of(l.getLineTotal())).toList(),
+                lines.stream().map(OrderLine::getPromotion).toList())) {
+            throw takenOver();
         }
-        order.total = MoneyAmounts.of(quote.getTotal());
-        order.quoteName = quote.getName();
-        order.quoteExpireTime = Instant.ofEpochSecond(quote.getExpireTime().getSeconds(),
-                quote.getExpireTime().getNanos());
-        order.sagaStep = SagaStep.RESERVING;
-        order.sagaTime = now();
-        return SagaView.of(order);
+        return priced;
     }
 
     /**
-     * Ends a saga step: the order gets {@code state} (an event when it changes), the saga {@code step},
-     * the reservation and rejection given (null clears them).
+     * Ends the saga step {@code order} is at: the order gets {@code state} (an event when it changes), the
+     * saga {@code step}, the reservation and rejection given (null clears them).
      */
     @Transactional
-    public SagaView transition(UUID id, int attempt, SagaStep expectedStep, OrderStatus state, SagaStep step,
-            String reservation, Rejection rejection, String message) {
-        OrderEntity order = current(id, attempt, expectedStep);
-        OrderStatus from = order.state;
-        order.state = state;
-        order.sagaStep = step;
-        order.reservationName = reservation;
-        order.rejection = rejection == null ? null : rejection.toByteArray();
+    public SagaView transition(SagaView order, OrderStatus state, SagaStep step, String reservation,
+            Rejection rejection, String message) {
         Instant now = now();
-        order.sagaTime = now;
-        if (from != state) {
-            order.updateTime = now;
-            appendEvent(order, from, message);
+        if (!orders.transition(order.id(), order.attempt(), order.step(), order.state(), state, step, reservation,
+                rejection == null ? null : rejection.toByteArray(), now)) {
+            throw takenOver();
         }
-        return SagaView.of(order);
+        SagaView changed = order.transitioned(state, step, reservation, rejection, now);
+        if (order.state() != state) {
+            appendEvent(changed, order.state(), message, now);
+        }
+        return changed;
     }
 
     /** Backorder retry: the next attempt of the saga starts at pricing, if the order is still waiting for stock. */
@@ -214,19 +194,20 @@ public class OrderStore {
         return order;
     }
 
-    /** The order, if its saga is still at the attempt and step this caller works on (else another took over). */
-    private OrderEntity current(UUID id, int attempt, SagaStep step) {
-        OrderEntity order = find(id);
-        if (order.attempt != attempt || order.sagaStep != step) {
-            throw new ServiceException(Status.Code.ABORTED, "CONCURRENT_MODIFICATION",
-                    "the order's saga was taken over; retry the call");
-        }
-        return order;
+    private static ServiceException takenOver() {
+        return new ServiceException(Status.Code.ABORTED, "CONCURRENT_MODIFICATION",
+                "the order's saga was taken over; retry the call");
     }
 
     private void appendEvent(OrderEntity order, OrderStatus from, String message) {
         events.append(order.id, order.customerId, from, order.state, message,
                 OrderProtos.toProto(order).toByteArray(), order.updateTime);
+        appended.fire(new EventsAppended());
+    }
+
+    private void appendEvent(SagaView order, OrderStatus from, String message, Instant now) {
+        events.append(order.id(), order.order().getCustomerId(), from, order.state(), message,
+                order.order().toByteArray(), now);
         appended.fire(new EventsAppended());
     }
 }

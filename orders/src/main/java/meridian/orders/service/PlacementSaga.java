@@ -127,10 +127,10 @@ public class PlacementSaga {
                     "no price in " + order.currencyCode() + " for some SKUs");
             failed.forEach(l -> rejection.addSkus(RejectedSku.newBuilder().setSku(l.getSku())
                     .setRequested(l.getQuantity())));
-            return new Step(store.transition(order.id(), order.attempt(), SagaStep.PRICING, OrderStatus.REJECTED,
+            return new Step(store.transition(order, OrderStatus.REJECTED,
                     SagaStep.DONE, null, rejection.build(), "rejected: unknown SKU"), null);
         }
-        SagaView priced = store.priced(order.id(), order.attempt(), quote);
+        SagaView priced = store.priced(order, quote);
         faults.reached(SagaPoint.QUOTE_SAVED, order.id());
         return new Step(priced, null);
     }
@@ -138,12 +138,12 @@ public class PlacementSaga {
     private Step reserve(SagaView order, Budget budget, boolean resumed) {
         SagaStep afterGivingUp = resumed ? SagaStep.COMPENSATING : SagaStep.DONE;
         if (quoteExpired(order)) {
-            return new Step(store.transition(order.id(), order.attempt(), SagaStep.RESERVING, OrderStatus.REJECTED,
+            return new Step(store.transition(order, OrderStatus.REJECTED,
                     afterGivingUp, null, quoteExpiredRejection(), "rejected: quote expired"), null);
         }
         if (budget.expired()) {
             ServiceException failure = deadlineExceeded();
-            return new Step(store.transition(order.id(), order.attempt(), SagaStep.RESERVING, failedState(order),
+            return new Step(store.transition(order, failedState(order),
                     afterGivingUp, null, failedRejection(order, failure), "rejected: " + failure.reason()), failure);
         }
         Reservation reservation;
@@ -156,23 +156,22 @@ public class PlacementSaga {
             }
             // The reservation may exist: record the outcome, then release whatever was reserved.
             ServiceException failure = downstreamFailure("inventory", e, budget);
-            return new Step(store.transition(order.id(), order.attempt(), SagaStep.RESERVING,
-                    failedState(order), SagaStep.COMPENSATING, null, failedRejection(order, failure),
-                    "rejected: " + failure.reason()), failure);
+            return new Step(store.transition(order, failedState(order), SagaStep.COMPENSATING, null,
+                    failedRejection(order, failure), "rejected: " + failure.reason()), failure);
         }
         faults.reached(SagaPoint.STOCK_RESERVED, order.id());
         if (reservation.getState() != ReservationState.RESERVATION_STATE_ACTIVE) {
             // Only a lapsed reservation (recovery after its TTL) is not active: nothing is held.
-            return new Step(store.transition(order.id(), order.attempt(), SagaStep.RESERVING, failedState(order),
+            return new Step(store.transition(order, failedState(order),
                     SagaStep.DONE, null, failedRejection(order, deadlineExceeded()), "rejected: reservation lapsed"),
                     null);
         }
         if (quoteExpired(order)) {
-            return new Step(store.transition(order.id(), order.attempt(), SagaStep.RESERVING, OrderStatus.REJECTED,
+            return new Step(store.transition(order, OrderStatus.REJECTED,
                     SagaStep.COMPENSATING, reservation.getName(), quoteExpiredRejection(), "rejected: quote expired"),
                     null);
         }
-        return new Step(store.transition(order.id(), order.attempt(), SagaStep.RESERVING, OrderStatus.CONFIRMED,
+        return new Step(store.transition(order, OrderStatus.CONFIRMED,
                 SagaStep.DONE, reservation.getName(), null, "confirmed"), null);
     }
 
@@ -202,7 +201,7 @@ public class PlacementSaga {
             LOG.warnf("order %s: release failed (%s), recovery retries it", order.id(), e.getStatus().getCode());
             return new Step(order, null);
         }
-        return new Step(store.transition(order.id(), order.attempt(), SagaStep.COMPENSATING, order.state(),
+        return new Step(store.transition(order, order.state(),
                 SagaStep.DONE, null, order.order().hasRejection() ? order.order().getRejection() : null,
                 "reservation released"), null);
     }
@@ -210,8 +209,8 @@ public class PlacementSaga {
     /** Stock short: a backorder when the caller allows it, else a rejection naming each short SKU. */
     private Step shortage(SagaView order, StatusRuntimeException e) {
         if (order.allowBackorder()) {
-            return new Step(store.transition(order.id(), order.attempt(), SagaStep.RESERVING,
-                    OrderStatus.BACKORDERED, SagaStep.DONE, null, null, "backordered: stock short"), null);
+            return new Step(store.transition(order, OrderStatus.BACKORDERED, SagaStep.DONE, null, null,
+                    "backordered: stock short"), null);
         }
         Rejection.Builder rejection = rejection(ErrorReason.ERROR_REASON_OUT_OF_STOCK, "not enough stock at "
                 + order.locationId());
@@ -237,13 +236,13 @@ public class PlacementSaga {
             (named.isEmpty() ? order.lines() : named).forEach(l -> rejection.addSkus(RejectedSku.newBuilder()
                     .setSku(l.sku()).setRequested(l.quantity()).setAvailable(0)));
         }
-        return new Step(store.transition(order.id(), order.attempt(), SagaStep.RESERVING, OrderStatus.REJECTED,
+        return new Step(store.transition(order, OrderStatus.REJECTED,
                 SagaStep.DONE, null, rejection.build(), "rejected: out of stock"), null);
     }
 
     /** Nothing is reserved yet: the order ends rejected (a backorder keeps waiting) and the caller hears why. */
     private Step abandon(SagaView order, ServiceException failure) {
-        return new Step(store.transition(order.id(), order.attempt(), order.step(), failedState(order),
+        return new Step(store.transition(order, failedState(order),
                 SagaStep.DONE, null, failedRejection(order, failure), "rejected: " + failure.reason()), failure);
     }
 

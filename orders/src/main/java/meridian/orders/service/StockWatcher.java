@@ -153,10 +153,10 @@ public class StockWatcher {
             promoteBackorders(change);
         }
         lastChangeTime.set(Instant.ofEpochSecond(change.getCreateTime().getSeconds(), change.getCreateTime().getNanos()));
-        // Replaying changes after a restart is harmless (backorder retries are idempotent), so the cursor
-        // of mere reservations is saved at most once per interval, not once per change.
+        // Replaying changes after a restart is harmless (backorder retries are idempotent and stop at the
+        // first order still short), so the cursor is saved at most once per interval, not once per change.
         Instant now = clock.instant();
-        if (relevant || !now.isBefore(lastSaved.plus(CURSOR_SAVE_INTERVAL))) {
+        if (!now.isBefore(lastSaved.plus(CURSOR_SAVE_INTERVAL))) {
             QuarkusTransaction.requiringNew().run(() -> saveCursor(change.getCursor()));
             lastSaved = now;
         }

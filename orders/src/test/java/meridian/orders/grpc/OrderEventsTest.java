@@ -29,6 +29,7 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import meridian.conventions.watch.Cursors;
 import meridian.orders.persistence.OrderEventLog;
 import meridian.orders.testing.Downstreams;
 import meridian.orders.v1.Order;
@@ -41,7 +42,7 @@ import meridian.testing.GrpcAssertions;
 import meridian.testing.PostgresTestResource;
 import meridian.testing.TestChannels;
 
-/** The order event stream: commit order, resumable without gap or duplicate, flow controlled. */
+/** The order event stream: transaction order, resumable without gap or duplicate, flow controlled. */
 @QuarkusTest
 @WithTestResource(value = PostgresTestResource.class, scope = TestResourceScope.GLOBAL,
         initArgs = @ResourceArg(name = "database", value = "orders"))
@@ -175,6 +176,58 @@ class OrderEventsTest {
             resumed.addAll(rest.cursors());
             assertThat(resumed).isEqualTo(full.cursors());
         }
+    }
+
+    @Test
+    void aSequenceOnlyCursorIssuedBeforeTransactionOrderStillResumes() {
+        String sku = sku("legacy");
+        Downstreams.pricing().setPrice(sku, "EUR", "2.00");
+        Downstreams.inventory().setStock(LOCATION, sku, 1000);
+        String customer = customer("legacy");
+        Order first = place(customer, sku);
+        Order second = place(customer, sku);
+        // Events written before migration V2 carry transaction 0; their cursors held the sequence only.
+        List<Long> seqs = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                "UPDATE order_event SET tx = '0' WHERE customer_id = :customer RETURNING seq", Long.class)
+                .setParameter("customer", customer).getResultList()).stream().sorted().toList();
+        String legacy = new Cursors("orders.events").encode(seqs.get(0));
+
+        Collector resumed = watch(customer, legacy, 100, true);
+        Order third = place(customer, sku);
+        await().atMost(Duration.ofSeconds(20)).until(() -> resumed.events.stream().anyMatch(confirmedOf(third)));
+        resumed.cancel();
+        // The old events after the cursor in sequence order, then the new ones: no gap, no duplicate.
+        assertThat(resumed.events.stream().map(e -> e.getOrder() + " " + e.getToState()).toList()).containsExactly(
+                first.getName() + " ORDER_STATE_CONFIRMED",
+                second.getName() + " ORDER_STATE_PENDING", second.getName() + " ORDER_STATE_CONFIRMED",
+                third.getName() + " ORDER_STATE_PENDING", third.getName() + " ORDER_STATE_CONFIRMED");
+    }
+
+    @Test
+    void aCursorWhoseEventRetentionDeletedIsCursorExpired() {
+        String sku = sku("expired");
+        Downstreams.pricing().setPrice(sku, "EUR", "2.00");
+        Downstreams.inventory().setStock(LOCATION, sku, 1000);
+        String customer = customer("expired");
+        Collector head = watch(customer, "", 100, true);
+        Order first = place(customer, sku);
+        Order second = place(customer, sku);
+        await().atMost(Duration.ofSeconds(20)).until(() -> head.events.stream().anyMatch(confirmedOf(second)));
+        head.cancel();
+        assertThat(head.events.get(0).getOrder()).isEqualTo(first.getName());
+        // Retention deleted the first event: later ones remain, so what followed it may be gone too.
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("""
+                DELETE FROM order_event WHERE seq = (SELECT min(seq) FROM order_event WHERE customer_id = :customer)""")
+                .setParameter("customer", customer).executeUpdate());
+
+        GrpcAssertions.assertStatus(() -> orders.watchOrderEvents(WatchOrderEventsRequest.newBuilder()
+                .setCustomerId(customer).setStartCursor(head.events.get(0).getCursor()).build()).hasNext(),
+                Status.Code.FAILED_PRECONDITION, "CURSOR_EXPIRED");
+        // The cursor of an event still kept resumes right after it.
+        Collector kept = watch(customer, head.events.get(1).getCursor(), 1, false);
+        await().atMost(Duration.ofSeconds(20)).until(() -> !kept.events.isEmpty());
+        kept.cancel();
+        assertThat(kept.events.get(0).getCursor()).isEqualTo(head.events.get(2).getCursor());
     }
 
     @Test
