@@ -44,9 +44,7 @@ class InventoryOutageEndToEndTest extends PlatformEndToEndTest {
 
         running.platform.service("inventory").stop();
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(health.withDeadlineAfter(2, TimeUnit.SECONDS)
-                .check(HealthCheckRequest.newBuilder().setService(ORDERS).build()).getStatus())
-                .isEqualTo(ServingStatus.NOT_SERVING));
+        awaitOrdersHealth(health, ServingStatus.NOT_SERVING);
         StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
                 () -> OrdersServiceGrpc.newBlockingStub(orders).withDeadlineAfter(20, TimeUnit.SECONDS)
                         .placeOrder(f.order(false, lamp, 1)));
@@ -55,9 +53,7 @@ class InventoryOutageEndToEndTest extends PlatformEndToEndTest {
 
         running.platform.service("inventory").start();
         running.platform.service("inventory").awaitServing(Duration.ofSeconds(90));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(health.withDeadlineAfter(2, TimeUnit.SECONDS)
-                .check(HealthCheckRequest.newBuilder().setService(ORDERS).build()).getStatus())
-                .isEqualTo(ServingStatus.SERVING));
+        awaitOrdersHealth(health, ServingStatus.SERVING);
 
         // Nothing was left reserved by the refused order, and orders places again.
         StockLevel before = f.stock(lamp);
@@ -65,5 +61,14 @@ class InventoryOutageEndToEndTest extends PlatformEndToEndTest {
         assertThat(OrdersServiceGrpc.newBlockingStub(orders).withDeadlineAfter(20, TimeUnit.SECONDS)
                 .placeOrder(f.order(false, lamp, 1)).getOrder().getState()).isEqualTo(OrderState.ORDER_STATE_CONFIRMED);
         assertThat(f.stock(lamp).getReserved()).isEqualTo(1L);
+    }
+
+    private static void awaitOrdersHealth(HealthGrpc.HealthBlockingStub health, ServingStatus expected) {
+        await().atMost(Duration.ofSeconds(30))
+                // A health call that times out on a busy machine is not an answer; ask again.
+                .ignoreExceptionsInstanceOf(StatusRuntimeException.class)
+                .untilAsserted(() -> assertThat(health.withDeadlineAfter(2, TimeUnit.SECONDS)
+                        .check(HealthCheckRequest.newBuilder().setService(ORDERS).build()).getStatus())
+                        .isEqualTo(expected));
     }
 }
