@@ -166,42 +166,30 @@ public class LedgerRepository {
         }
     }
 
-    /** Entries up to this position were purged by retention: a cursor below it cannot resume. */
-    public LogPosition purgedThrough() {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement select = c.prepareStatement(
-                        "SELECT purged_through_tx::text, purged_through FROM stock_ledger_retention");
-                ResultSet rs = select.executeQuery()) {
-            rs.next();
-            return TransactionOrder.position(rs, 1);
-        } catch (SQLException e) {
-            throw PersistenceFailure.of(e);
-        }
+    /** What one purge deleted: how many entries, and the position of the last (null when none). */
+    public record Purged(int count, LogPosition last) {
     }
 
     /**
      * Deletes up to {@code limit} of the oldest settled entries written before {@code cutoff} and at or before
-     * {@code through}; returns how many.
+     * {@code through} (one set-based statement); the caller records the mark ({@link LedgerRetentionRepository}).
      */
-    public int purge(Instant cutoff, LogPosition through, int limit) {
+    public Purged purge(Instant cutoff, LogPosition through, int limit) {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement delete = c.prepareStatement("""
                         WITH gone AS (
                           DELETE FROM stock_ledger WHERE seq IN (
                             SELECT seq FROM stock_ledger WHERE create_time < ? AND %s AND %s
                             ORDER BY %s LIMIT ?)
-                          RETURNING tx, seq),
-                        last AS (SELECT tx, seq FROM gone ORDER BY tx DESC, seq DESC LIMIT 1),
-                        moved AS (
-                          UPDATE stock_ledger_retention r SET purged_through_tx = last.tx, purged_through = last.seq
-                          FROM last WHERE (last.tx, last.seq) > (r.purged_through_tx, r.purged_through))
-                        SELECT count(*) FROM gone""".formatted(TransactionOrder.SETTLED,
-                        TransactionOrder.atOrBefore("?", "?"), TransactionOrder.ORDER_BY))) {
+                          RETURNING tx, seq)
+                        SELECT (SELECT count(*) FROM gone), last.tx::text, last.seq
+                        FROM (SELECT tx, seq FROM gone ORDER BY tx DESC, seq DESC LIMIT 1) last""".formatted(
+                        TransactionOrder.SETTLED, TransactionOrder.atOrBefore("?", "?"), TransactionOrder.ORDER_BY))) {
             delete.setTimestamp(1, Timestamp.from(cutoff));
             int i = TransactionOrder.bind(delete, 2, through);
             delete.setInt(i, limit);
             try (ResultSet rs = delete.executeQuery()) {
-                return rs.next() ? rs.getInt(1) : 0;
+                return rs.next() ? new Purged(rs.getInt(1), TransactionOrder.position(rs, 2)) : new Purged(0, null);
             }
         } catch (SQLException e) {
             throw PersistenceFailure.of(e);

@@ -19,10 +19,21 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 
-/** Writes of reservations (plain JDBC, inside the caller's transaction). */
+import org.hibernate.Timeouts;
+import org.hibernate.jpa.AvailableHints;
+
+import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Sort;
+
+/**
+ * Reservations. The writes and locking read of ReserveStock, CommitReservation and ReleaseReservation are plain
+ * statements (measured paths); reads by id, counts and the sweeper's expiry go through {@link ReservationEntity}.
+ * Call inside the caller's transaction.
+ */
 @ApplicationScoped
-public class ReservationRepository {
+public class ReservationRepository implements PanacheRepositoryBase<ReservationEntity, UUID> {
 
     private final DataSource dataSource;
 
@@ -57,32 +68,10 @@ public class ReservationRepository {
 
     /** The reservation, locked until the end of the transaction; empty when unknown. */
     public Optional<ReservationRecord> lock(UUID id) {
-        return read(id, " FOR UPDATE");
-    }
-
-    /** The reservation without locking; empty when unknown. */
-    public Optional<ReservationRecord> find(UUID id) {
-        return read(id, "");
-    }
-
-    /** How many reservations are active. */
-    public long countActive() {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement select = c.prepareStatement(
-                        "SELECT count(*) FROM reservation WHERE state = 'ACTIVE'");
-                ResultSet rs = select.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw PersistenceFailure.of(e);
-        }
-    }
-
-    private Optional<ReservationRecord> read(UUID id, String locking) {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement select = c.prepareStatement("""
                         SELECT id, request_id, state, expire_time, create_time, update_time
-                        FROM reservation WHERE id = ?""" + locking)) {
+                        FROM reservation WHERE id = ? FOR UPDATE""")) {
             select.setObject(1, id);
             List<ReservationRecord> found = new ArrayList<>();
             try (ResultSet rs = select.executeQuery()) {
@@ -94,6 +83,16 @@ public class ReservationRepository {
         } catch (SQLException e) {
             throw PersistenceFailure.of(e);
         }
+    }
+
+    /** The reservation without locking; empty when unknown. */
+    public Optional<ReservationRecord> get(UUID id) {
+        return findByIdOptional(id).map(ReservationEntity::toRecord);
+    }
+
+    /** How many reservations are active. */
+    public long countActive() {
+        return count("state", ReservationState.ACTIVE);
     }
 
     public void updateState(UUID id, ReservationState state, Instant now) {
@@ -110,31 +109,23 @@ public class ReservationRepository {
     }
 
     /**
-     * Marks up to {@code limit} active reservations past their expiry as EXPIRED and returns them as
-     * they were. SKIP LOCKED: reservations another transaction (a commit, another replica's sweeper)
+     * Marks up to {@code limit} active reservations past their expiry as EXPIRED (flushed at commit) and returns
+     * them as they were. SKIP LOCKED: reservations another transaction (a commit, another replica's sweeper)
      * holds are left to it.
      */
     public List<ReservationRecord> expireDue(Instant now, int limit) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement update = c.prepareStatement("""
-                        UPDATE reservation r SET state = 'EXPIRED', update_time = ?
-                        FROM (SELECT id FROM reservation WHERE state = 'ACTIVE' AND expire_time <= ?
-                              ORDER BY expire_time LIMIT ? FOR UPDATE SKIP LOCKED) due
-                        WHERE r.id = due.id
-                        RETURNING r.id, r.request_id, 'ACTIVE', r.expire_time, r.create_time, r.update_time""")) {
-            update.setTimestamp(1, Timestamp.from(now));
-            update.setTimestamp(2, Timestamp.from(now));
-            update.setInt(3, limit);
-            List<ReservationRecord> expired = new ArrayList<>();
-            try (ResultSet rs = update.executeQuery()) {
-                while (rs.next()) {
-                    expired.add(record(rs));
-                }
-            }
-            return withLines(c, expired);
-        } catch (SQLException e) {
-            throw PersistenceFailure.of(e);
+        List<ReservationEntity> due = find("state = ?1 and expireTime <= ?2", Sort.by("expireTime"),
+                ReservationState.ACTIVE, now)
+                .page(0, limit)
+                .withLock(LockModeType.PESSIMISTIC_WRITE)
+                .withHint(AvailableHints.HINT_SPEC_LOCK_TIMEOUT, Timeouts.SKIP_LOCKED_MILLI)
+                .list();
+        List<ReservationRecord> asTheyWere = due.stream().map(ReservationEntity::toRecord).toList();
+        for (ReservationEntity r : due) {
+            r.state = ReservationState.EXPIRED;
+            r.updateTime = now;
         }
+        return asTheyWere;
     }
 
     private static ReservationRecord record(ResultSet rs) throws SQLException {

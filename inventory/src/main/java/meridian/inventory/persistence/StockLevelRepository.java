@@ -7,7 +7,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -19,9 +18,17 @@ import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** Stock levels (plain JDBC: single-statement reads, atomic conditional updates and set-based statements). */
+import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
+
+/**
+ * Stock levels. The measured paths (GetStockLevel, BatchGet, ReserveStock, the feed) are plain statements:
+ * single-statement reads, atomic conditional updates and set-based writes. The paged listing goes through
+ * {@link StockLevelEntity}.
+ */
 @ApplicationScoped
-public class StockLevelRepository {
+public class StockLevelRepository implements PanacheRepositoryBase<StockLevelEntity, StockLevelEntity.Id> {
 
     private final DataSource dataSource;
 
@@ -95,31 +102,18 @@ public class StockLevelRepository {
      * (null: all) and SKUs starting with {@code skuPrefix}.
      */
     public List<StockLevelRow> page(String locationId, String skuPrefix, StockKey after, int limit) {
-        String sql = ROW + "WHERE s.sku LIKE ?" + (locationId == null ? "" : " AND s.location_id = ?")
-                + (after == null ? "" : " AND (s.location_id, s.sku) > (?, ?)")
-                + " ORDER BY s.location_id, s.sku LIMIT ?";
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement select = c.prepareStatement(sql)) {
-            int i = 1;
-            select.setString(i++, escapeLike(skuPrefix) + "%");
-            if (locationId != null) {
-                select.setString(i++, locationId);
-            }
-            if (after != null) {
-                select.setString(i++, after.locationId());
-                select.setString(i++, after.sku());
-            }
-            select.setInt(i, limit);
-            List<StockLevelRow> page = new ArrayList<>();
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    page.add(row(rs));
-                }
-            }
-            return page;
-        } catch (SQLException e) {
-            throw PersistenceFailure.of(e);
+        StringBuilder where = new StringBuilder("id.sku like :prefix escape '\\'");
+        Parameters params = Parameters.with("prefix", escapeLike(skuPrefix) + "%");
+        if (locationId != null) {
+            where.append(" and id.locationId = :location");
+            params.and("location", locationId);
         }
+        if (after != null) {
+            where.append(" and (id.locationId, id.sku) > (:afterLocation, :afterSku)");
+            params.and("afterLocation", after.locationId()).and("afterSku", after.sku());
+        }
+        return find(where.toString(), Sort.by("id.locationId").and("id.sku"), params).page(0, limit)
+                .stream().map(StockLevelEntity::toRow).toList();
     }
 
     private static StockLevelRow row(ResultSet rs) throws SQLException {
@@ -127,7 +121,7 @@ public class StockLevelRepository {
                 new StockValues(rs.getLong(3), rs.getLong(4)), rs.getLong(5), rs.getTimestamp(6).toInstant());
     }
 
-    /** LIKE pattern text matching {@code prefix} literally (backslash is PostgreSQL's default escape). */
+    /** LIKE pattern text matching {@code prefix} literally (backslash escapes). */
     private static String escapeLike(String prefix) {
         return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }

@@ -3,19 +3,26 @@ package meridian.inventory.service;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
 
 import meridian.conventions.watch.LogPosition;
 import meridian.inventory.persistence.LedgerEntry;
 import meridian.inventory.persistence.LedgerRepository;
+import meridian.inventory.persistence.LedgerRetentionRepository;
 
-/** Ledger reads of the watch streams: single statements, outside any transaction. */
+/**
+ * Ledger reads of the watch streams: the batches and the head are single statements outside any transaction;
+ * the retention mark, read once per stream opened, through its entity.
+ */
 @ApplicationScoped
 class LedgerReader {
 
     private final LedgerRepository ledger;
+    private final LedgerRetentionRepository marks;
 
-    LedgerReader(LedgerRepository ledger) {
+    LedgerReader(LedgerRepository ledger, LedgerRetentionRepository marks) {
         this.ledger = ledger;
+        this.marks = marks;
     }
 
     List<LedgerEntry> after(LogPosition after, List<String> locationIds, List<String> skus, int limit) {
@@ -26,7 +33,8 @@ class LedgerReader {
         return ledger.head();
     }
 
+    @Transactional
     LogPosition purgedThrough() {
-        return ledger.purgedThrough();
+        return marks.purgedThrough();
     }
 }

@@ -11,6 +11,8 @@ import io.quarkus.scheduler.Scheduled;
 import meridian.conventions.watch.LogPosition;
 import meridian.inventory.config.InventoryConfig;
 import meridian.inventory.persistence.LedgerRepository;
+import meridian.inventory.persistence.LedgerRetentionEntity;
+import meridian.inventory.persistence.LedgerRetentionRepository;
 
 /**
  * Purges ledger entries older than the retention (archive them first if audits need longer).
@@ -23,11 +25,14 @@ public class LedgerRetention {
     private static final int BATCH = 10_000;
 
     private final LedgerRepository ledger;
+    private final LedgerRetentionRepository marks;
     private final InventoryConfig config;
     private final ServiceClock clock;
 
-    LedgerRetention(LedgerRepository ledger, InventoryConfig config, ServiceClock clock) {
+    LedgerRetention(LedgerRepository ledger, LedgerRetentionRepository marks, InventoryConfig config,
+            ServiceClock clock) {
         this.ledger = ledger;
+        this.marks = marks;
         this.config = config;
         this.clock = clock;
     }
@@ -53,8 +58,14 @@ public class LedgerRetention {
         return total;
     }
 
+    /** One batch: the mark is locked first, so it moves in the transaction that deletes. */
     @Transactional
     int purgeBatch(Instant cutoff, LogPosition through) {
-        return ledger.purge(cutoff, through, BATCH);
+        LedgerRetentionEntity mark = marks.lock();
+        LedgerRepository.Purged purged = ledger.purge(cutoff, through, BATCH);
+        if (purged.count() > 0) {
+            mark.advanceTo(purged.last());
+        }
+        return purged.count();
     }
 }

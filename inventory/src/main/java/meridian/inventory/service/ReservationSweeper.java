@@ -3,6 +3,7 @@ package meridian.inventory.service;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
 
 import io.quarkus.runtime.Startup;
 
@@ -57,6 +58,7 @@ public class ReservationSweeper {
         return total;
     }
 
+    @Transactional
     long countActive() {
         return reservations.countActive();
     }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
 
 import com.google.rpc.BadRequest;
 
@@ -21,7 +22,10 @@ import meridian.inventory.v1.ListStockLevelsResponse;
 import meridian.inventory.v1.Reservation;
 import meridian.inventory.v1.StockLevel;
 
-/** Reads of stock levels and reservations: single statements, so no transaction is needed. */
+/**
+ * Reads of stock levels and reservations. GetStockLevel and BatchGet are single plain statements without a
+ * transaction (measured paths); the listing and GetReservation read entities, in a transaction.
+ */
 @ApplicationScoped
 public class StockQueryService {
 
@@ -64,6 +68,7 @@ public class StockQueryService {
      * One page ordered by location then SKU. The watch cursor is the ledger head read before the
      * page, so a watcher starting there after a full listing misses nothing.
      */
+    @Transactional
     public ListStockLevelsResponse list(String parent, int pageSize, String pageToken, String skuPrefix) {
         List<String> query = List.of(parent, skuPrefix);
         List<String> after = PageTokens.decode(pageToken, query, 2);
@@ -82,8 +87,9 @@ public class StockQueryService {
         return response.build();
     }
 
+    @Transactional
     public Reservation reservation(UUID id) {
-        return ContractMessages.reservation(reservations.find(id)
+        return ContractMessages.reservation(reservations.get(id)
                 .orElseThrow(() -> ServiceException.notFound(ContractMessages.reservationName(id))));
     }
 }

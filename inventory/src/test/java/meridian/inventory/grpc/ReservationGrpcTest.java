@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -14,6 +15,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +29,7 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import meridian.conventions.errors.ErrorDetails;
+import meridian.inventory.service.ReservationSweeper;
 import meridian.inventory.v1.CommitReservationRequest;
 import meridian.inventory.v1.GetReservationRequest;
 import meridian.inventory.v1.ReleaseReservationRequest;
@@ -43,6 +47,9 @@ import meridian.testing.PostgresTestResource;
 class ReservationGrpcTest extends InventoryGrpcTest {
 
     private static final String LOCATION = "dc-reserve";
+
+    @Inject
+    ReservationSweeper sweeper;
 
     @Test
     void reserveCommitTakesStockOut() {
@@ -195,6 +202,49 @@ class ReservationGrpcTest extends InventoryGrpcTest {
         assertThat(release(reservation.getName(), requestId()).getReservation().getState())
                 .isEqualTo(ReservationState.RESERVATION_STATE_EXPIRED);
         assertStock(sku, 8, 0);
+    }
+
+    /**
+     * Many reservations expiring together, swept by several sweepers at once (the scheduled one and four
+     * more): each is expired exactly once (a second release would break reserved >= 0 or leave it wrong) and
+     * keeps its lines in order.
+     */
+    @Test
+    void reservationsExpiringTogetherAreEachExpiredOnceBySweepersRacing() throws Exception {
+        String a = client.stockedSku(LOCATION, 300);
+        String b = client.stockedSku(LOCATION, 300);
+        List<Reservation> reserved = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            reserved.add(client.blocking.reserveStock(InventoryClient.reserve(line(LOCATION, b, 2), line(LOCATION, a, 1))
+                    .toBuilder().setTtl(com.google.protobuf.Duration.newBuilder().setSeconds(1)).build())
+                    .getReservation());
+        }
+        Instant lastExpiry = Instant.ofEpochSecond(reserved.get(reserved.size() - 1).getExpireTime().getSeconds() + 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> Instant.now().isAfter(lastExpiry));
+        ExecutorService sweepers = Executors.newFixedThreadPool(4);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Integer>> swept = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                swept.add(sweepers.submit(() -> {
+                    start.await();
+                    return sweeper.sweep();
+                }));
+            }
+            start.countDown();
+            for (Future<Integer> f : swept) {
+                assertThat(f.get()).isBetween(0, 120);
+            }
+        } finally {
+            sweepers.shutdown();
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertStock(a, 300, 0));
+        assertStock(b, 300, 0);
+        for (Reservation r : reserved) {
+            Reservation now = get(r.getName());
+            assertThat(now.getState()).isEqualTo(ReservationState.RESERVATION_STATE_EXPIRED);
+            assertThat(now.getLinesList()).containsExactly(line(LOCATION, b, 2), line(LOCATION, a, 1));
+        }
     }
 
     @Test
