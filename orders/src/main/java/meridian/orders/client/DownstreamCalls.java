@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import meridian.conventions.errors.ErrorDetails;
 import meridian.orders.config.OrdersConfig;
 
 /**
@@ -29,9 +30,14 @@ public class DownstreamCalls {
         this.config = config;
     }
 
-    /** Whether a failure may go away on retry (the call is idempotent). */
+    /**
+     * Whether a failure may go away on retry (the call is idempotent). An INTERNAL without ErrorInfo did not come
+     * from the Meridian service, whose errors always carry one, but from the connection (an HTTP/2 stream reset or
+     * GOAWAY under overload): the dependency could not be reached, not a defect of the request.
+     */
     public static boolean isTransient(StatusRuntimeException e) {
-        return TRANSIENT.contains(e.getStatus().getCode());
+        Status.Code code = e.getStatus().getCode();
+        return TRANSIENT.contains(code) || (code == Status.Code.INTERNAL && ErrorDetails.of(e).errorInfo().isEmpty());
     }
 
     public <T> T retrying(Budget budget, Callable<T> call) {

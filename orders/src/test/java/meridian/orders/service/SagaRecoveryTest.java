@@ -138,6 +138,19 @@ class SagaRecoveryTest {
     }
 
     @Test
+    void aConnectionResetReachesTheCallerAsUnavailableWithNothingReserved() {
+        // What grpc-java reports for an HTTP/2 RST_STREAM or GOAWAY(PROTOCOL_ERROR): INTERNAL, no ErrorInfo.
+        String sku = stocked("reset", 10);
+        String customer = customer("reset");
+        inventory.reserveFaults.failBefore(1000, Status.Code.INTERNAL);
+
+        GrpcAssertions.assertStatus(() -> orders.placeOrder(order(customer, LOCATION, line(sku, 1)).build()),
+                Status.Code.UNAVAILABLE, "DEPENDENCY_UNAVAILABLE");
+        assertThat(inventory.reservationsWithSku(sku)).isEmpty();
+        assertThat(onlyOrderOf(customer).getState()).isEqualTo(OrderState.ORDER_STATE_REJECTED);
+    }
+
+    @Test
     void pricingDownIsUnavailableWithNothingReserved() {
         String sku = stocked("nopricing", 10);
         pricing.quoteFaults.failBefore(1000, Status.Code.UNAVAILABLE);
