@@ -9,14 +9,11 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import grpc.health.v1.HealthGrpc;
 import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
-import io.grpc.ManagedChannel;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -24,8 +21,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import meridian.inventory.v1.InventoryServiceGrpc;
 import meridian.inventory.v1.ListStockLevelsRequest;
 import meridian.postgres.LocalPostgres;
+import meridian.testing.AppChannelTest;
 import meridian.testing.PostgresTestResource;
-import meridian.testing.TestChannels;
 
 /**
  * Readiness and gRPC health follow the database: while PostgreSQL refuses the service's connections
@@ -35,21 +32,9 @@ import meridian.testing.TestChannels;
 @QuarkusTest
 @WithTestResource(value = PostgresTestResource.class, scope = TestResourceScope.GLOBAL,
         initArgs = @ResourceArg(name = "database", value = "inventory"))
-class HealthFollowsDatabaseTest {
+class HealthFollowsDatabaseTest extends AppChannelTest {
 
     private static final String SERVICE = "meridian.inventory.v1.InventoryService";
-
-    static ManagedChannel channel;
-
-    @BeforeAll
-    static void connect() {
-        channel = TestChannels.toApp();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        TestChannels.close(channel);
-    }
 
     @Test
     void grpcHealthIsNotServingWhileTheDatabaseIsUnreachable() throws Exception {

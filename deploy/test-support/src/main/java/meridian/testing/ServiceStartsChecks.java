@@ -12,8 +12,6 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import grpc.health.v1.HealthGrpc;
@@ -33,9 +31,7 @@ import io.grpc.stub.StreamObserver;
  * the same checks against the packaged jar or native executable: so everything here is black box (gRPC calls, and
  * the database read from the test JVM; no injection).
  */
-public abstract class ServiceStartsChecks {
-
-    protected static ManagedChannel channel;
+public abstract class ServiceStartsChecks extends AppChannelTest {
 
     /** The full gRPC service name, such as meridian.inventory.v1.InventoryService. */
     protected abstract String serviceName();
@@ -45,16 +41,6 @@ public abstract class ServiceStartsChecks {
 
     /** Writes something through the service's API and asserts it reads it back (through the database). */
     protected abstract void writeThenRead(ManagedChannel channel);
-
-    @BeforeAll
-    static void connect() {
-        channel = TestChannels.toApp();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        TestChannels.close(channel);
-    }
 
     @Test
     void migrationsApplied() {

@@ -1,25 +1,16 @@
 package meridian.inventory.grpc;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-import io.grpc.ManagedChannel;
-import meridian.testing.TestChannels;
+import meridian.testing.AppChannelTest;
 
-/** A test class calling the inventory app under test through one channel and an {@link InventoryClient}. */
-abstract class InventoryGrpcTest {
+/** A test class calling the inventory app under test through the app channel and an {@link InventoryClient}. */
+abstract class InventoryGrpcTest extends AppChannelTest {
 
-    static ManagedChannel channel;
     static InventoryClient client;
 
     @BeforeAll
-    static void connect() {
-        channel = TestChannels.toApp();
+    static void createClient() {
         client = new InventoryClient(channel);
-    }
-
-    @AfterAll
-    static void disconnect() {
-        TestChannels.close(channel);
     }
 }

@@ -6,39 +6,29 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import grpc.health.v1.HealthGrpc;
 import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
-import io.grpc.ManagedChannel;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import meridian.orders.testing.Downstreams;
+import meridian.testing.AppChannelTest;
 import meridian.testing.PostgresTestResource;
-import meridian.testing.TestChannels;
 
 /** Orders is not ready (gRPC health NOT_SERVING) while a downstream service is not serving. */
 @QuarkusTest
 @WithTestResource(value = PostgresTestResource.class, scope = TestResourceScope.GLOBAL,
         initArgs = @ResourceArg(name = "database", value = "orders"))
 @WithTestResource(value = Downstreams.class, scope = TestResourceScope.GLOBAL)
-class DownstreamReadinessTest {
-
-    static ManagedChannel channel;
-
-    @BeforeAll
-    static void connect() {
-        channel = TestChannels.toApp();
-    }
+class DownstreamReadinessTest extends AppChannelTest {
 
     @AfterAll
-    static void disconnect() {
+    static void inventoryServingAgain() {
         Downstreams.setInventoryServing(true);
-        TestChannels.close(channel);
     }
 
     @Test
