@@ -16,10 +16,10 @@ public final class Main {
             usage:
               loadgen suite [--smoke] --root DIR --out DIR [--server-cpus 0] [--client-cpus 1]
                             [--pg localhost:5432] [--pg-user bench] [--pg-password bench]
-                            [--seconds 5] [--warmup 3] [--repeats 3]   (per measurement)
+                            [--seconds 5] [--warmup 5] [--max-warmup 45] [--repeats 3]   (per measurement)
               loadgen run --scenario NAME [--target host:port | --inventory h:p --pricing h:p --orders h:p]
                           [--mode closed|open] [--connections 2] [--in-flight 32] [--rate 1000]
-                          [--duration 10] [--warmup 2] [--repeats 1] [--out DIR]
+                          [--duration 10] [--warmup 2] [--max-warmup 2] [--repeats 1] [--out DIR]
                  scenarios: SayHello, Echo (baselines, --target); GetPrice, GetStockLevel, ReserveStock, PlaceOrder,
                             QuoteOneStream, QuoteManyStreams (seed their data through inventory and pricing first)
               loadgen b0-server --port PORT
@@ -66,8 +66,9 @@ public final class Main {
         Runner.Load load = "open".equals(flags.get("mode"))
                 ? Runner.Load.open(connections, Double.parseDouble(flags.getOrDefault("rate", "1000")), duration)
                 : Runner.Load.closed(connections, Integer.parseInt(flags.getOrDefault("in-flight", "32")), duration);
-        Runner.Plan plan = new Runner.Plan(Duration.ofSeconds(Long.parseLong(flags.getOrDefault("warmup", "2"))),
-                Integer.parseInt(flags.getOrDefault("repeats", "1")));
+        Duration warmup = Duration.ofSeconds(Long.parseLong(flags.getOrDefault("warmup", "2")));
+        Duration maxWarmup = Duration.ofSeconds(Long.parseLong(flags.getOrDefault("max-warmup", Long.toString(warmup.toSeconds()))));
+        Runner.Plan plan = new Runner.Plan(warmup, warmup, maxWarmup, Integer.parseInt(flags.getOrDefault("repeats", "1")));
         Report report = new Report().header("command", "loadgen run " + flags);
         try (Scenario scenario = scenario(scenarioName, flags, connections)) {
             report.add(new Runner(System.out).measure(scenario.name(), "run", flags.getOrDefault("target", ""), scenario,

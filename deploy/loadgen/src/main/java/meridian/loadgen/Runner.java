@@ -42,9 +42,22 @@ public final class Runner {
         }
     }
 
-    /** Warm-up (not recorded), then {@code repeats} measured runs. */
-    public record Plan(Duration warmup, int repeats) {
+    /**
+     * Warm-up (not recorded) in windows of {@code warmup} until the JIT has settled, then {@code repeats} measured
+     * runs. Closed loop: after at least {@code minWarmup} (a plateau before C2 compiles the hot path looks steady
+     * too), warm-up ends when a window's throughput is within {@link #STEADY_CHANGE} of the previous window's, or
+     * after {@code maxWarmup}. Open loop (throughput is set by the rate): one window.
+     */
+    public record Plan(Duration warmup, Duration minWarmup, Duration maxWarmup, int repeats) {
+
+        /** One warm-up window only. */
+        public static Plan fixed(Duration warmup, int repeats) {
+            return new Plan(warmup, warmup, warmup, repeats);
+        }
     }
+
+    /** Two warm-up windows this close in throughput mean the code under load is compiled (measured runs rose 1k, 8k, 13k/s with one 3 s window). */
+    static final double STEADY_CHANGE = 0.10;
 
     /** Above this many outstanding operations the open loop skips starts (and counts them) instead of piling up. */
     private static final int OPEN_LOOP_BACKLOG = 20_000;
@@ -60,15 +73,39 @@ public final class Runner {
     /** Warms up, runs {@code plan.repeats()} times and summarises the runs (medians). */
     public Result measure(String name, String group, String target, Scenario scenario, Load load, Plan plan,
             ProcessSampler sampler) {
-        if (!plan.warmup().isZero()) {
-            run(scenario, new Load(load.mode(), load.connections(), load.inFlight(), load.rate(), plan.warmup()), null,
-                    name + " warm-up");
-        }
+        List<Double> warmup = warmUp(name, scenario, load, plan);
         List<Run> runs = new ArrayList<>();
         for (int i = 1; i <= plan.repeats(); i++) {
             runs.add(run(scenario, load, sampler, name + " run " + i + "/" + plan.repeats()));
         }
-        return Result.of(name, group, target, scenario.unit(), load.describe(), runs);
+        return Result.of(name, group, target, scenario.unit(), load.describe(), runs).with("warmup_throughputs", warmup);
+    }
+
+    /** Runs warm-up windows until throughput is steady (see {@link Plan}); returns each window's throughput. */
+    private List<Double> warmUp(String name, Scenario scenario, Load load, Plan plan) {
+        List<Double> throughputs = new ArrayList<>();
+        if (plan.warmup().isZero()) {
+            return throughputs;
+        }
+        Load window = new Load(load.mode(), load.connections(), load.inFlight(), load.rate(), plan.warmup());
+        Duration spent = Duration.ZERO;
+        while (true) {
+            throughputs.add(run(scenario, window, null, name + " warm-up " + (throughputs.size() + 1)).throughput());
+            spent = spent.plus(plan.warmup());
+            if (load.mode() == Mode.OPEN || spent.compareTo(plan.maxWarmup()) >= 0
+                    || spent.compareTo(plan.minWarmup()) >= 0 && steady(throughputs)) {
+                return throughputs;
+            }
+        }
+    }
+
+    static boolean steady(List<Double> throughputs) {
+        if (throughputs.size() < 2) {
+            return false;
+        }
+        double previous = throughputs.get(throughputs.size() - 2);
+        double last = throughputs.get(throughputs.size() - 1);
+        return previous > 0 && Math.abs(last - previous) / previous <= STEADY_CHANGE;
     }
 
     /** One measured run and the processes' usage during it. */

@@ -45,7 +45,7 @@ public final class Suite {
             int pgPort, String pgUser, String pgPassword, Map<String, String> overrides) {
     }
 
-    /** Durations of one suite: the full one fits 10 minutes on 2 cores, the smoke one well under a minute. */
+    /** Durations of one suite: the full one takes 15-20 minutes on 2 cores (mostly warm-up), the smoke one well under a minute. */
     private record Timing(Runner.Plan plan, Duration run, int toolSeconds, int toolRepeats, int pgbenchScale) {
     }
 
@@ -81,13 +81,18 @@ public final class Suite {
         this.tools = new Tools(options.clientCpus());
         this.work = options.out().resolve("work");
         Timing defaults = options.smoke()
-                ? new Timing(new Runner.Plan(Duration.ofSeconds(1), 1), Duration.ofSeconds(1), 1, 1, 1)
-                : new Timing(new Runner.Plan(Duration.ofSeconds(3), 3), Duration.ofSeconds(5), 5, 3, 16);
+                ? new Timing(Runner.Plan.fixed(Duration.ofSeconds(1), 1), Duration.ofSeconds(1), 1, 1, 1)
+                : new Timing(new Runner.Plan(Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(45), 3),
+                        Duration.ofSeconds(5), 5, 3, 16);
         Map<String, String> o = options.overrides();
         int seconds = Integer.parseInt(o.getOrDefault("seconds", Long.toString(defaults.run().toSeconds())));
         int repeats = Integer.parseInt(o.getOrDefault("repeats", Integer.toString(defaults.plan().repeats())));
-        this.timing = new Timing(new Runner.Plan(Duration.ofSeconds(Long.parseLong(o.getOrDefault("warmup",
-                Long.toString(defaults.plan().warmup().toSeconds())))), repeats), Duration.ofSeconds(seconds), seconds,
+        Duration warmup = Duration.ofSeconds(Long.parseLong(o.getOrDefault("warmup", Long.toString(defaults.plan().warmup().toSeconds()))));
+        Duration maxWarmup = Duration.ofSeconds(Long.parseLong(o.getOrDefault("max-warmup",
+                Long.toString(Math.max(warmup.toSeconds(), defaults.plan().maxWarmup().toSeconds())))));
+        Duration minWarmup = Duration.ofSeconds(Math.min(maxWarmup.toSeconds(), Math.max(warmup.toSeconds(),
+                defaults.plan().minWarmup().toSeconds())));
+        this.timing = new Timing(new Runner.Plan(warmup, minWarmup, maxWarmup, repeats), Duration.ofSeconds(seconds), seconds,
                 repeats, defaults.pgbenchScale());
     }
 
@@ -135,8 +140,11 @@ public final class Suite {
                 : "servers (services, baselines, PostgreSQL) on CPU " + options.serverCpus()
                         + " (server JVMs pinned right after start, so all size GC and pools alike), load tools on CPU "
                         + options.clientCpus());
-        report.header("plan", String.format(Locale.ROOT, "warm-up %ss, %d runs of %ss each, median reported",
-                timing.plan().warmup().toSeconds(), timing.plan().repeats(), timing.run().toSeconds()));
+        report.header("plan", String.format(Locale.ROOT, "warm-up in %ss windows, at least %ss, until two windows differ by at"
+                + " most %.0f %% in throughput (at most %ss; open loop and tools: one window), then %d runs of %ss each,"
+                + " median reported", timing.plan().warmup().toSeconds(), timing.plan().minWarmup().toSeconds(),
+                Runner.STEADY_CHANGE * 100, timing.plan().maxWarmup().toSeconds(),
+                timing.plan().repeats(), timing.run().toSeconds()));
         report.header("client jvm", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
         try (Connection c = admin()) {
             report.header("postgresql", query(c, "SELECT version()") + "; fsync=" + query(c, "SHOW fsync")

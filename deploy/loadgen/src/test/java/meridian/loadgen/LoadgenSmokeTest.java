@@ -20,9 +20,9 @@ import meridian.platform.LocalPlatform;
  */
 class LoadgenSmokeTest {
 
-    private static final Runner.Plan ONE_RUN = new Runner.Plan(Duration.ZERO, 1);
+    private static final Runner.Plan ONE_RUN = Runner.Plan.fixed(Duration.ZERO, 1);
     /** A just-started service answers its first calls slowly: warm it up so a short run completes some. */
-    private static final Runner.Plan WARMED_RUN = new Runner.Plan(Duration.ofSeconds(2), 1);
+    private static final Runner.Plan WARMED_RUN = Runner.Plan.fixed(Duration.ofSeconds(2), 1);
 
     private final Runner runner = new Runner(System.out);
 

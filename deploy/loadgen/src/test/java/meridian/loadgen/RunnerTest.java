@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.PrintStream;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -59,7 +60,7 @@ class RunnerTest {
         });
 
         Result result = runner.measure("flaky", "test", "none", flaky, Runner.Load.closed(2, 4, Duration.ofMillis(1500)),
-                new Runner.Plan(Duration.ZERO, 3), null);
+                Runner.Plan.fixed(Duration.ZERO, 3), null);
 
         assertThat(result.runThroughputs()).hasSize(3);
         assertThat(result.errors()).containsOnlyKeys("UNAVAILABLE", Outcomes.INVALID);
@@ -67,6 +68,30 @@ class RunnerTest {
         assertThat(result.okCount()).isBetween(errors - 16, errors + 16);
         assertThat(result.timeline()).isNotEmpty();
         assertThat(result.percentileCurve()).isNotEmpty();
+    }
+
+    @Test
+    void warmUpGoesOnUntilThroughputStopsRising() {
+        long slowUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(900);
+        // Like a JVM before the JIT: slow at first (a plateau), fast later.
+        Scenario warming = Scenario.of("warming", "call", (connection, done) -> timer.schedule(done::ok,
+                System.nanoTime() < slowUntil ? 20 : 1, TimeUnit.MILLISECONDS));
+
+        Result result = runner.measure("warming", "test", "none", warming, Runner.Load.closed(1, 4, Duration.ofMillis(300)),
+                new Runner.Plan(Duration.ofMillis(300), Duration.ofMillis(1200), Duration.ofSeconds(6), 1), null);
+
+        @SuppressWarnings("unchecked")
+        List<Double> warmup = (List<Double>) result.toJson().get("warmup_throughputs");
+        assertThat(warmup).hasSizeBetween(4, 20);
+        assertThat(warmup.get(warmup.size() - 1)).isGreaterThan(3 * warmup.get(0));
+    }
+
+    @Test
+    void twoWindowsWithinTenPercentAreSteady() {
+        assertThat(Runner.steady(List.of(1000.0))).isFalse();
+        assertThat(Runner.steady(List.of(1000.0, 1500.0))).isFalse();
+        assertThat(Runner.steady(List.of(1000.0, 1500.0, 1450.0))).isTrue();
+        assertThat(Runner.steady(List.of(0.0, 0.0))).isFalse();
     }
 
     @Test

@@ -1,5 +1,10 @@
 package meridian.inventory.grpc;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
 import org.junit.jupiter.api.BeforeAll;
 
 import meridian.testing.AppChannelTest;
@@ -12,5 +17,26 @@ abstract class InventoryGrpcTest extends AppChannelTest {
     @BeforeAll
     static void createClient() {
         client = new InventoryClient(channel);
+    }
+
+    /** Whether a session other than {@code holder} waits for a lock that {@code holder}'s session holds. */
+    static boolean waitingForRowLock(Connection holder) throws SQLException {
+        try (PreparedStatement select = holder.prepareStatement(
+                        "SELECT count(*) FROM pg_stat_activity WHERE pg_backend_pid() = ANY (pg_blocking_pids(pid))");
+                ResultSet rs = select.executeQuery()) {
+            rs.next();
+            return rs.getLong(1) > 0;
+        }
+    }
+
+    /** Locks one stock level row in {@code holder}'s open transaction, so writers of that row wait. */
+    static void lockStockLevel(Connection holder, String location, String sku) throws SQLException {
+        holder.setAutoCommit(false);
+        try (PreparedStatement lock = holder.prepareStatement(
+                "SELECT 1 FROM stock_level WHERE location_id = ? AND sku = ? FOR UPDATE")) {
+            lock.setString(1, location);
+            lock.setString(2, sku);
+            lock.executeQuery().close();
+        }
     }
 }

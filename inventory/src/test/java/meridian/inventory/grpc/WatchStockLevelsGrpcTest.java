@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -70,13 +68,7 @@ class WatchStockLevelsGrpcTest extends InventoryGrpcTest {
         String late = client.stockedSku(LOCATION, 10);
         String start = client.feed(requestId(), List.of(adjustment(LOCATION, late, 1)), 1).getCursor();
         try (Connection holder = dataSource.getConnection()) {
-            holder.setAutoCommit(false);
-            try (PreparedStatement lock = holder.prepareStatement(
-                    "SELECT 1 FROM stock_level WHERE location_id = ? AND sku = ? FOR UPDATE")) {
-                lock.setString(1, LOCATION);
-                lock.setString(2, early);
-                lock.executeQuery().close();
-            }
+            lockStockLevel(holder, LOCATION, early);
             // T1 starts writing (claims its request id), then waits for the row lock.
             CompletableFuture<ReserveStockResponse> first = new CompletableFuture<>();
             client.async.reserveStock(InventoryClient.reserve(InventoryClient.line(LOCATION, early, 1)),
@@ -103,16 +95,6 @@ class WatchStockLevelsGrpcTest extends InventoryGrpcTest {
             assertThat(seen).extracting(c -> c.getStockLevel().getSku()).containsExactly(early, late);
             assertThat(seen).extracting(StockChange::getKind).containsOnly(StockChangeKind.STOCK_CHANGE_KIND_RESERVED);
             assertThat(seen).extracting(c -> c.getStockLevel().getReserved()).containsExactly(1L, 2L);
-        }
-    }
-
-    /** Whether a session other than {@code holder} waits for a lock that {@code holder}'s session holds. */
-    private static boolean waitingForRowLock(Connection holder) throws Exception {
-        try (PreparedStatement select = holder.prepareStatement(
-                        "SELECT count(*) FROM pg_stat_activity WHERE pg_backend_pid() = ANY (pg_blocking_pids(pid))");
-                ResultSet rs = select.executeQuery()) {
-            rs.next();
-            return rs.getLong(1) > 0;
         }
     }
 
@@ -251,6 +233,7 @@ class WatchStockLevelsGrpcTest extends InventoryGrpcTest {
 
         final List<StockChange> changes = new CopyOnWriteArrayList<>();
         final CompletableFuture<Void> done = new CompletableFuture<>();
+        volatile Throwable error;
         private final int initial;
         private volatile ClientCallStreamObserver<WatchStockLevelsRequest> call;
 
@@ -295,6 +278,7 @@ class WatchStockLevelsGrpcTest extends InventoryGrpcTest {
 
         @Override
         public void onError(Throwable t) {
+            error = t;
             done.complete(null);
         }
 
