@@ -23,9 +23,9 @@ import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 
 /**
- * Stock levels. The measured paths (GetStockLevel, BatchGet, ReserveStock, the feed) are plain statements:
- * single-statement reads, atomic conditional updates and set-based writes. The paged listing goes through
- * {@link StockLevelEntity}.
+ * Stock levels. The measured paths (GetStockLevel, BatchGet, the feed) are plain statements: single-statement
+ * reads and set-based writes (ReserveStock changes stock in ReservationRepository's one statement). The paged
+ * listing goes through {@link StockLevelEntity}.
  */
 @ApplicationScoped
 public class StockLevelRepository implements PanacheRepositoryBase<StockLevelEntity, StockLevelEntity.Id> {
