@@ -50,16 +50,16 @@ public class IdempotencyKeyRepository {
                     return Optional.empty();
                 }
             }
-            try (PreparedStatement select = c.prepareStatement(
-                    "SELECT operation, fingerprint, response FROM idempotency_key WHERE request_id = ?")) {
-                select.setObject(1, requestId);
-                try (ResultSet rs = select.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new IllegalStateException("idempotency key vanished: " + requestId);
-                    }
-                    return Optional.of(new StoredRequest(rs.getString(1), rs.getString(2), rs.getBytes(3)));
-                }
-            }
+            return Optional.of(stored(c, requestId));
+        } catch (SQLException e) {
+            throw PersistenceFailure.of(e);
+        }
+    }
+
+    /** What the earlier, committed call that claimed {@code requestId} stored. */
+    public StoredRequest stored(UUID requestId) {
+        try (Connection c = dataSource.getConnection()) {
+            return stored(c, requestId);
         } catch (SQLException e) {
             throw PersistenceFailure.of(e);
         }
@@ -74,6 +74,19 @@ public class IdempotencyKeyRepository {
             update.executeUpdate();
         } catch (SQLException e) {
             throw PersistenceFailure.of(e);
+        }
+    }
+
+    private static StoredRequest stored(Connection c, UUID requestId) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement(
+                "SELECT operation, fingerprint, response FROM idempotency_key WHERE request_id = ?")) {
+            select.setObject(1, requestId);
+            try (ResultSet rs = select.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("idempotency key vanished: " + requestId);
+                }
+                return new StoredRequest(rs.getString(1), rs.getString(2), rs.getBytes(3));
+            }
         }
     }
 }

@@ -26,6 +26,7 @@ import org.hibernate.jpa.AvailableHints;
 
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Sort;
+import meridian.conventions.watch.CommitSignal;
 
 /**
  * Reservations. The writes and locking read of ReserveStock, CommitReservation and ReleaseReservation are plain
@@ -36,33 +37,119 @@ import io.quarkus.panache.common.Sort;
 public class ReservationRepository implements PanacheRepositoryBase<ReservationEntity, UUID> {
 
     private final DataSource dataSource;
+    private final CommitSignal ledgerSignal;
 
-    ReservationRepository(DataSource dataSource) {
+    ReservationRepository(DataSource dataSource, CommitSignal ledgerSignal) {
         this.dataSource = dataSource;
+        this.ledgerSignal = ledgerSignal;
     }
 
-    /** Inserts the reservation and its lines in one statement. */
-    public void insert(ReservationRecord r) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement insert = c.prepareStatement("""
-                        WITH r AS (
-                          INSERT INTO reservation (id, request_id, state, expire_time, create_time, update_time)
-                          VALUES (?, ?, ?, ?, ?, ?) RETURNING id)
-                        INSERT INTO reservation_line (reservation_id, line_no, location_id, sku, quantity)
-                        SELECT r.id, l.ord - 1, l.location_id, l.sku, l.quantity
-                        FROM r, unnest(?::text[], ?::text[], ?::bigint[]) WITH ORDINALITY AS l(location_id, sku, quantity, ord)""")) {
-            insert.setObject(1, r.id());
-            insert.setObject(2, r.requestId());
-            insert.setString(3, r.state().name());
-            insert.setTimestamp(4, Timestamp.from(r.expireTime()));
-            insert.setTimestamp(5, Timestamp.from(r.createTime()));
-            insert.setTimestamp(6, Timestamp.from(r.updateTime()));
-            insert.setArray(7, texts(c, r.lines().stream().map(l -> l.key().locationId()).toList()));
-            insert.setArray(8, texts(c, r.lines().stream().map(l -> l.key().sku()).toList()));
-            insert.setArray(9, longs(c, r.lines().stream().map(ReservationRecord.Line::quantity).toList()));
-            insert.executeUpdate();
+    /**
+     * What {@link #reserve} did. Not {@code claimed}: the request_id was claimed before, nothing was done.
+     * Otherwise {@code available} holds each line's available units as locked (request order; null for an
+     * unknown stock level), and the reservation was made ({@code reserved}) only if every line had enough.
+     */
+    public record Reserved(boolean claimed, boolean reserved, List<Long> available) {
+    }
+
+    /**
+     * ReserveStock in one statement: claims the idempotency key (a duplicate waits for the first call's commit,
+     * then claims nothing), locks the lines' stock levels in (location, SKU) order, and only if every line has
+     * enough available inserts the reservation with its lines, appends the ledger entries and sets the stock
+     * levels to the values after them, each entry's sequence as version. Runs in its own plain JDBC transaction
+     * (call it outside a JTA transaction): committed when reserved, else rolled back, key and all.
+     */
+    public Reserved reserve(ReservationRecord r, String operation, String fingerprint, byte[] response) {
+        Reserved outcome = null;
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                outcome = reserve(c, r, operation, fingerprint, response);
+            } finally {
+                if (outcome != null && outcome.reserved()) {
+                    c.commit();
+                } else {
+                    c.rollback();
+                }
+            }
         } catch (SQLException e) {
             throw PersistenceFailure.of(e);
+        } finally {
+            // It held a transaction id (it claimed): its end may release newer ledger entries to watchers.
+            if (outcome != null && outcome.claimed()) {
+                ledgerSignal.committed();
+            }
+        }
+        return outcome;
+    }
+
+    private static Reserved reserve(Connection c, ReservationRecord r, String operation, String fingerprint,
+            byte[] response) throws SQLException {
+        try (PreparedStatement reserve = c.prepareStatement("""
+                WITH line AS (
+                  SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[])
+                                WITH ORDINALITY AS l(location_id, sku, quantity, ord)),
+                claim AS (
+                  INSERT INTO idempotency_key (request_id, operation, fingerprint, response, create_time)
+                  VALUES (?::uuid, ?::text, ?::text, ?::bytea, ?::timestamptz)
+                  ON CONFLICT (request_id) DO NOTHING
+                  RETURNING request_id, create_time),
+                locked AS MATERIALIZED (
+                  SELECT s.location_id, s.sku, s.on_hand, s.reserved, line.quantity, line.ord
+                  FROM stock_level s JOIN line ON s.location_id = line.location_id AND s.sku = line.sku
+                  WHERE EXISTS (SELECT FROM claim)
+                  ORDER BY s.location_id, s.sku
+                  FOR NO KEY UPDATE OF s),
+                made AS (
+                  SELECT request_id, create_time FROM claim
+                  WHERE (SELECT count(*) FILTER (WHERE on_hand - reserved >= quantity) FROM locked)
+                        = (SELECT count(*) FROM line)),
+                reservation AS (
+                  INSERT INTO reservation (id, request_id, state, expire_time, create_time, update_time)
+                  SELECT ?::uuid, request_id, ?::text, ?::timestamptz, create_time, create_time FROM made
+                  RETURNING id),
+                reservation_lines AS (
+                  INSERT INTO reservation_line (reservation_id, line_no, location_id, sku, quantity)
+                  SELECT reservation.id, line.ord - 1, line.location_id, line.sku, line.quantity
+                  FROM reservation, line),
+                entry AS (
+                  INSERT INTO stock_ledger (kind, location_id, sku, on_hand_delta, reserved_delta, on_hand_after,
+                                            reserved_after, reservation_id, request_id, create_time, traceparent)
+                  SELECT 'RESERVED', k.location_id, k.sku, 0, k.quantity, k.on_hand, k.reserved + k.quantity,
+                         ?::uuid, made.request_id, made.create_time, ?::text
+                  FROM locked k, made ORDER BY k.location_id, k.sku
+                  RETURNING seq, location_id, sku, reserved_after, create_time),
+                stamped AS (
+                  UPDATE stock_level s SET reserved = entry.reserved_after, version = entry.seq,
+                                           update_time = entry.create_time
+                  FROM entry WHERE s.location_id = entry.location_id AND s.sku = entry.sku)
+                SELECT k.on_hand - k.reserved, EXISTS (SELECT FROM claim), EXISTS (SELECT FROM made)
+                FROM line LEFT JOIN locked k ON k.ord = line.ord ORDER BY line.ord""")) {
+            reserve.setArray(1, texts(c, r.lines().stream().map(l -> l.key().locationId()).toList()));
+            reserve.setArray(2, texts(c, r.lines().stream().map(l -> l.key().sku()).toList()));
+            reserve.setArray(3, longs(c, r.lines().stream().map(ReservationRecord.Line::quantity).toList()));
+            reserve.setObject(4, r.requestId());
+            reserve.setString(5, operation);
+            reserve.setString(6, fingerprint);
+            reserve.setBytes(7, response);
+            reserve.setTimestamp(8, Timestamp.from(r.createTime()));
+            reserve.setObject(9, r.id());
+            reserve.setString(10, r.state().name());
+            reserve.setTimestamp(11, Timestamp.from(r.expireTime()));
+            reserve.setObject(12, r.id());
+            reserve.setString(13, LedgerRepository.currentTraceparent());
+            List<Long> available = new ArrayList<>(r.lines().size());
+            boolean claimed = false;
+            boolean reserved = false;
+            try (ResultSet rs = reserve.executeQuery()) {
+                while (rs.next()) {
+                    long units = rs.getLong(1);
+                    available.add(rs.wasNull() ? null : units);
+                    claimed = rs.getBoolean(2);
+                    reserved = rs.getBoolean(3);
+                }
+            }
+            return new Reserved(claimed, reserved, available);
         }
     }
 

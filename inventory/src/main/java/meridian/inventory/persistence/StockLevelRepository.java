@@ -23,9 +23,9 @@ import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 
 /**
- * Stock levels. The measured paths (GetStockLevel, BatchGet, ReserveStock, the feed) are plain statements:
- * single-statement reads, atomic conditional updates and set-based writes. The paged listing goes through
- * {@link StockLevelEntity}.
+ * Stock levels. The measured paths (GetStockLevel, BatchGet, the feed) are plain statements: single-statement
+ * reads and set-based writes (ReserveStock changes stock in ReservationRepository's one statement). The paged
+ * listing goes through {@link StockLevelEntity}.
  */
 @ApplicationScoped
 public class StockLevelRepository implements PanacheRepositoryBase<StockLevelEntity, StockLevelEntity.Id> {
@@ -34,29 +34,6 @@ public class StockLevelRepository implements PanacheRepositoryBase<StockLevelEnt
 
     StockLevelRepository(DataSource dataSource) {
         this.dataSource = dataSource;
-    }
-
-    /**
-     * Reserves {@code quantity} in one atomic conditional update: the row is changed (and locked)
-     * only if that much is available. The values after it, or empty when short or unknown.
-     */
-    public Optional<StockValues> reserve(StockKey key, long quantity, Instant now) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement update = c.prepareStatement("""
-                        UPDATE stock_level SET reserved = reserved + ?, update_time = ?
-                        WHERE location_id = ? AND sku = ? AND on_hand - reserved >= ?
-                        RETURNING on_hand, reserved""")) {
-            update.setLong(1, quantity);
-            update.setTimestamp(2, Timestamp.from(now));
-            update.setString(3, key.locationId());
-            update.setString(4, key.sku());
-            update.setLong(5, quantity);
-            try (ResultSet rs = update.executeQuery()) {
-                return rs.next() ? Optional.of(new StockValues(rs.getLong(1), rs.getLong(2))) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw PersistenceFailure.of(e);
-        }
     }
 
     private static final String ROW = "SELECT s.location_id, s.sku, s.on_hand, s.reserved, s.version, s.update_time "
@@ -124,21 +101,6 @@ public class StockLevelRepository implements PanacheRepositoryBase<StockLevelEnt
     /** LIKE pattern text matching {@code prefix} literally (backslash escapes). */
     private static String escapeLike(String prefix) {
         return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-    }
-
-    /** Current values without locking; empty when the stock level does not exist. */
-    public Optional<StockValues> find(StockKey key) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement select = c.prepareStatement(
-                        "SELECT on_hand, reserved FROM stock_level WHERE location_id = ? AND sku = ?")) {
-            select.setString(1, key.locationId());
-            select.setString(2, key.sku());
-            try (ResultSet rs = select.executeQuery()) {
-                return rs.next() ? Optional.of(new StockValues(rs.getLong(1), rs.getLong(2))) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw PersistenceFailure.of(e);
-        }
     }
 
     /** Creates the missing ones among {@code keys} with nothing on hand (a first receipt). */

@@ -27,14 +27,14 @@ public final class ContractMessages {
     /** Cursors of the stock ledger watch stream. */
     public static final Cursors CURSORS = new Cursors("inventory.stock-ledger");
 
-    private static final String STOCK_LEVEL_NAME = "locations/%s/stockLevels/%s";
     private static final String RESERVATION_PREFIX = "reservations/";
 
     private ContractMessages() {
     }
 
     public static String stockLevelName(StockKey key) {
-        return STOCK_LEVEL_NAME.formatted(key.locationId(), key.sku());
+        // Concatenation, not String.format: it runs for every stock level read or changed.
+        return "locations/" + key.locationId() + "/stockLevels/" + key.sku();
     }
 
     /** The key of a name already checked against the contract's pattern. */

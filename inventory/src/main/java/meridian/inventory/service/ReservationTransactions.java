@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -62,7 +63,10 @@ class ReservationTransactions {
         this.clock = clock;
     }
 
-    @Transactional
+    /**
+     * One statement in a plain JDBC transaction (ReservationRepository.reserve), not a JTA one: CPU per
+     * reservation is what limits ReserveStock.
+     */
     ReserveStockResponse reserve(ReserveCommand command) {
         Instant now = clock.now();
         ReservationRecord reservation = new ReservationRecord(UUID.randomUUID(), command.requestId(),
@@ -70,45 +74,41 @@ class ReservationTransactions {
                 command.lines());
         ReserveStockResponse response = ReserveStockResponse.newBuilder()
                 .setReservation(ContractMessages.reservation(reservation)).build();
-        Optional<StoredRequest> stored = keys.claim(command.requestId(), RESERVE, command.fingerprint(),
-                response.toByteArray(), now);
-        if (stored.isPresent()) {
-            return IdempotentReplay.replay(stored.get(), command.requestId(), RESERVE, command.fingerprint(),
+        ReservationRepository.Reserved outcome = reservations.reserve(reservation, RESERVE, command.fingerprint(),
+                response.toByteArray());
+        if (outcome.reserved()) {
+            return response;
+        }
+        if (!outcome.claimed()) {
+            return IdempotentReplay.replay(keys.stored(command.requestId()), command.requestId(), RESERVE, command.fingerprint(),
                     ReserveStockResponse.parser());
         }
-        List<ReservationRecord.Line> inLockOrder = command.lines().stream()
-                .sorted(Comparator.comparing(ReservationRecord.Line::key)).toList();
-        List<LedgerRow> entries = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         List<PreconditionFailure.Violation> shortages = new ArrayList<>();
-        // Every line is tried, so every short stock level is named; any failure rolls all back.
-        for (ReservationRecord.Line line : inLockOrder) {
-            Optional<StockValues> after = stock.reserve(line.key(), line.quantity(), now);
-            if (after.isPresent()) {
-                entries.add(new LedgerRow(LedgerKind.RESERVED, line.key(), 0, line.quantity(), after.get(),
-                        reservation.id(), command.requestId(), null, null));
-                continue;
-            }
-            Optional<StockValues> current = stock.find(line.key());
+        // Every line is checked, in lock order, so every short stock level is named.
+        for (int i : linesInLockOrder(command.lines())) {
+            ReservationRecord.Line line = command.lines().get(i);
+            Long available = outcome.available().get(i);
             String name = ContractMessages.stockLevelName(line.key());
-            if (current.isEmpty()) {
+            if (available == null) {
                 missing.add(name);
-            } else {
+            } else if (available < line.quantity()) {
                 shortages.add(ServiceException.preconditionViolation("STOCK", name,
-                        "requested " + line.quantity() + ", available " + current.get().available()));
+                        "requested " + line.quantity() + ", available " + available));
             }
         }
         if (!missing.isEmpty()) {
             throw ServiceException.notFound(missing.get(0)).withMetadata("missing", String.join(",", missing));
         }
-        if (!shortages.isEmpty()) {
-            throw ServiceException.failedPrecondition(ErrorReasons.of(ErrorReason.ERROR_REASON_INSUFFICIENT_STOCK),
-                    "not enough stock for " + shortages.size() + " of " + command.lines().size() + " lines",
-                    shortages);
+        if (shortages.isEmpty()) {
+            throw new IllegalStateException("reservation " + command.requestId() + " neither made nor refused");
         }
-        reservations.insert(reservation);
-        ledger.append(entries, now);
-        return response;
+        throw ServiceException.failedPrecondition(ErrorReasons.of(ErrorReason.ERROR_REASON_INSUFFICIENT_STOCK),
+                "not enough stock for " + shortages.size() + " of " + command.lines().size() + " lines", shortages);
+    }
+
+    private static List<Integer> linesInLockOrder(List<ReservationRecord.Line> lines) {
+        return IntStream.range(0, lines.size()).boxed().sorted(Comparator.comparing(i -> lines.get(i).key())).toList();
     }
 
     @Transactional
