@@ -3,7 +3,6 @@ package meridian.orders;
 import static meridian.orders.testing.OrdersTestSupport.customer;
 import static meridian.orders.testing.OrdersTestSupport.line;
 import static meridian.orders.testing.OrdersTestSupport.order;
-import static meridian.orders.testing.OrdersTestSupport.sku;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.ManagedChannel;
@@ -12,6 +11,7 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import meridian.orders.testing.Downstreams;
+import meridian.orders.testing.OrdersGrpcTest;
 import meridian.orders.v1.OrdersServiceGrpc;
 import meridian.orders.v1.GetOrderRequest;
 import meridian.orders.v1.Order;
@@ -38,9 +38,7 @@ class ServiceStartsTest extends ServiceStartsChecks {
     /** A confirmed order (through the fake pricing and inventory), read back by name. */
     @Override
     protected void writeThenRead(ManagedChannel channel) {
-        String sku = sku("starts");
-        Downstreams.pricing().setPrice(sku, "EUR", "1.50");
-        Downstreams.inventory().setStock("berlin-1", sku, 5);
+        String sku = OrdersGrpcTest.stocked("berlin-1", "starts", "1.50", 5);
         OrdersServiceGrpc.OrdersServiceBlockingStub orders = OrdersServiceGrpc.newBlockingStub(channel);
         Order placed = orders.placeOrder(order(customer("starts"), "berlin-1", line(sku, 2)).build()).getOrder();
         assertThat(placed.getState()).isEqualTo(OrderState.ORDER_STATE_CONFIRMED);

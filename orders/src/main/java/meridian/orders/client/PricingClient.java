@@ -1,26 +1,27 @@
 package meridian.orders.client;
 
-import java.time.Duration;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.grpc.Channel;
 import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.stub.BlockingClientCall;
 import io.quarkus.grpc.GrpcClient;
-import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.TimeoutException;
-import meridian.pricing.v1.MutinyPricingServiceGrpc.MutinyPricingServiceStub;
+import meridian.pricing.v1.PricingServiceGrpc;
+import meridian.pricing.v1.Quote;
 import meridian.pricing.v1.QuoteLineInput;
 import meridian.pricing.v1.QuotePricesRequest;
 import meridian.pricing.v1.QuotePricesResponse;
-import meridian.pricing.v1.Quote;
 
 /** PricingService calls of the saga. */
 @ApplicationScoped
 public class PricingClient {
 
+    /** The configured channel, with the global interceptors (tracing, deadlines). */
     @GrpcClient("pricing")
-    MutinyPricingServiceStub stub;
+    Channel channel;
 
     private final DownstreamCalls calls;
 
@@ -36,20 +37,36 @@ public class PricingClient {
         List<QuotePricesRequest> requests = lines.stream().map(line -> QuotePricesRequest.newBuilder()
                 .setRequestId(requestId).setCurrencyCode(currencyCode).setLine(line).build()).toList();
         return calls.retrying(budget, () -> {
-            List<QuotePricesResponse> responses;
+            // The blocking stub runs the call's callbacks on this thread: no hand-off to another thread per message.
+            BlockingClientCall<QuotePricesRequest, QuotePricesResponse> call = PricingServiceGrpc
+                    .newBlockingV2Stub(channel).withDeadline(budget.deadline()).quotePrices();
             try {
-                responses = stub.withDeadline(budget.deadline())
-                        .quotePrices(Multi.createFrom().iterable(requests))
-                        .collect().asList()
-                        // The call's own deadline ends it first; this only guards the wait.
-                        .await().atMost(Duration.ofMillis(budget.remainingMillis() + 1000));
-            } catch (TimeoutException e) {
-                throw Status.DEADLINE_EXCEEDED.withDescription("quote timed out").asRuntimeException();
+                for (QuotePricesRequest request : requests) {
+                    if (!call.write(request)) {
+                        break; // the call ended early: reading gives its status
+                    }
+                }
+                call.halfClose();
+                Quote quote = null;
+                // The call's deadline ends the reads at the latest.
+                while (call.hasNext()) {
+                    QuotePricesResponse response = call.read();
+                    if (response.hasQuote()) {
+                        quote = response.getQuote();
+                    }
+                }
+                if (quote == null) {
+                    throw Status.UNAVAILABLE.withDescription("pricing ended the quote stream without a quote")
+                            .asRuntimeException();
+                }
+                return quote;
+            } catch (StatusException e) {
+                throw e.getStatus().asRuntimeException(e.getTrailers());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                call.cancel("interrupted", e);
+                throw Status.CANCELLED.withDescription("interrupted").asRuntimeException();
             }
-            return responses.stream().filter(QuotePricesResponse::hasQuote).map(QuotePricesResponse::getQuote)
-                    .reduce((first, second) -> second)
-                    .orElseThrow(() -> Status.UNAVAILABLE.withDescription("pricing ended the quote stream without a quote")
-                            .asRuntimeException());
         });
     }
 }

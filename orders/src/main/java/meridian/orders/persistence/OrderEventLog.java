@@ -1,5 +1,7 @@
 package meridian.orders.persistence;
 
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -30,20 +32,39 @@ public class OrderEventLog {
         this.jdbc = jdbc;
     }
 
+    /** An event to append: the change of one order and the order right after it (serialized). */
+    public record NewEvent(UUID orderId, String customerId, OrderStatus from, OrderStatus to, String message,
+            byte[] snapshot, Instant time) {
+
+        /** Binds its seven values (see {@link OrderEventLog#appendFor}) from {@code index}; returns the next index. */
+        public int bind(PreparedStatement s, int index) throws SQLException {
+            s.setObject(index, orderId);
+            s.setString(index + 1, customerId);
+            s.setString(index + 2, from == null ? "UNSPECIFIED" : from.name());
+            s.setString(index + 3, to.name());
+            s.setString(index + 4, message);
+            s.setBytes(index + 5, snapshot);
+            s.setObject(index + 6, Jdbc.time(time));
+            return index + 7;
+        }
+    }
+
+    private static final String INSERT = """
+            INSERT INTO order_event (order_id, customer_id, from_state, to_state, message, snapshot, create_time)
+            """;
+    private static final String APPEND = INSERT + "VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+    /**
+     * An INSERT appending a {@link NewEvent} once per row of {@code source} (a CTE of the same statement): the event
+     * of a change made by that statement, only if it made it. tx defaults to the statement's transaction id.
+     */
+    public static String appendFor(String source) {
+        return INSERT + "SELECT ?, ?, ?, ?, ?, ?, ? FROM " + source;
+    }
+
     /** Appends one event in the caller's transaction (tx defaults to that transaction's id). */
-    public void append(UUID orderId, String customerId, OrderStatus from, OrderStatus to, String message,
-            byte[] snapshot, Instant now) {
-        jdbc.update("""
-                INSERT INTO order_event (order_id, customer_id, from_state, to_state, message, snapshot, create_time)
-                VALUES (?, ?, ?, ?, ?, ?, ?)""", s -> {
-            s.setObject(1, orderId);
-            s.setString(2, customerId);
-            s.setString(3, from == null ? "UNSPECIFIED" : from.name());
-            s.setString(4, to.name());
-            s.setString(5, message);
-            s.setBytes(6, snapshot);
-            s.setObject(7, Jdbc.time(now));
-        });
+    public void append(NewEvent event) {
+        jdbc.update(APPEND, s -> event.bind(s, 1));
     }
 
     /** Up to {@code limit} settled events after {@code after}, in log order, optionally of one customer. */

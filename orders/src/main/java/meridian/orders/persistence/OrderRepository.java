@@ -11,10 +11,12 @@ import jakarta.persistence.EntityManager;
 
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
+import meridian.orders.persistence.OrderEventLog.NewEvent;
 
 /**
  * Orders: the idempotent insert, the saga's writes, its queries and the keyset pages. Callers own the transaction.
- * The saga's writes are plain conditional SQL (no entity loaded first): one statement per table per step.
+ * The saga's writes are plain conditional SQL (no entity loaded first): one statement per step, which writes
+ * every table the step changes (data-modifying CTEs), so a step needs no transaction around it.
  */
 @ApplicationScoped
 public class OrderRepository implements PanacheRepositoryBase<OrderEntity, UUID> {
@@ -28,17 +30,15 @@ public class OrderRepository implements PanacheRepositoryBase<OrderEntity, UUID>
     }
 
     /**
-     * Inserts a PENDING order unless its request_id exists; true when this call inserted it. A concurrent
-     * insert of the same request_id waits for the other transaction, so exactly one caller wins.
+     * Inserts a PENDING order, its (unpriced) lines numbered in the given order and the event {@code placed}, unless
+     * its request_id exists; true when this call inserted them. One statement, atomic on its own (no transaction
+     * needed around it). A concurrent insert of the same request_id waits for the other one, so exactly one caller
+     * wins.
      */
     public boolean insertIfAbsent(UUID id, UUID requestId, String fingerprint, String customerId, String locationId,
-            String currencyCode, boolean allowBackorder, Instant now) {
-        return jdbc.update("""
-                INSERT INTO customer_order (id, request_id, request_fingerprint, customer_id, location_id,
-                    currency_code, allow_backorder, state, saga_step, attempt, saga_time, create_time, update_time,
-                    version)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', 'PRICING', 0, ?, ?, ?, 0)
-                ON CONFLICT (request_id) DO NOTHING""", s -> {
+            String currencyCode, boolean allowBackorder, List<String> skus, List<Long> quantities, NewEvent placed,
+            Instant now) {
+        return changed(INSERT_ORDER, s -> {
             s.setObject(1, id);
             s.setObject(2, requestId);
             s.setString(3, fingerprint);
@@ -49,32 +49,47 @@ public class OrderRepository implements PanacheRepositoryBase<OrderEntity, UUID>
             s.setObject(8, Jdbc.time(now));
             s.setObject(9, Jdbc.time(now));
             s.setObject(10, Jdbc.time(now));
-        }) == 1;
+            s.setArray(11, s.getConnection().createArrayOf("text", skus.toArray()));
+            s.setArray(12, s.getConnection().createArrayOf("bigint", quantities.toArray()));
+            placed.bind(s, 13);
+        });
     }
 
-    /** Inserts the (unpriced) lines of a new order, numbered in the given order, in one statement. */
-    public void insertLines(UUID orderId, List<String> skus, List<Long> quantities) {
-        jdbc.update("""
+    private static final String INSERT_ORDER = """
+            WITH o AS (
+                INSERT INTO customer_order (id, request_id, request_fingerprint, customer_id, location_id,
+                    currency_code, allow_backorder, state, saga_step, attempt, saga_time, create_time, update_time,
+                    version)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', 'PRICING', 0, ?, ?, ?, 0)
+                ON CONFLICT (request_id) DO NOTHING
+                RETURNING id),
+            l AS (
                 INSERT INTO order_line (order_id, line_no, sku, quantity)
-                SELECT ?, n - 1, sku, quantity FROM unnest(?::text[], ?::bigint[]) WITH ORDINALITY AS l(sku, quantity, n)""",
-                s -> {
-                    s.setObject(1, orderId);
-                    s.setArray(2, s.getConnection().createArrayOf("text", skus.toArray()));
-                    s.setArray(3, s.getConnection().createArrayOf("bigint", quantities.toArray()));
-                });
-    }
+                SELECT o.id, n - 1, sku, quantity
+                FROM o, unnest(?::text[], ?::bigint[]) WITH ORDINALITY AS l(sku, quantity, n)),
+            e AS (""" + OrderEventLog.appendFor("o") + ")\nSELECT count(*) FROM o";
 
     /**
      * Stores the binding quote and moves the saga from PRICING to RESERVING, if the order is still at
      * {@code attempt}, step PRICING, in {@code state} (else another saga run took over: false, nothing changed).
+     * One statement, atomic on its own.
      */
     public boolean savePrices(UUID id, int attempt, OrderStatus state, BigDecimal total, String quoteName,
             Instant quoteExpireTime, Instant now, List<String> skus, List<BigDecimal> unitPrices,
             List<BigDecimal> lineTotals, List<String> promotions) {
-        int orders = jdbc.update("""
-                UPDATE customer_order SET total = ?, quote_name = ?, quote_expire_time = ?, saga_step = 'RESERVING',
-                    saga_time = ?, version = version + 1
-                WHERE id = ? AND attempt = ? AND saga_step = 'PRICING' AND state = ?""", s -> {
+        return changed("""
+                WITH o AS (
+                    UPDATE customer_order SET total = ?, quote_name = ?, quote_expire_time = ?,
+                        saga_step = 'RESERVING', saga_time = ?, version = version + 1
+                    WHERE id = ? AND attempt = ? AND saga_step = 'PRICING' AND state = ?
+                    RETURNING id),
+                l AS (
+                    UPDATE order_line l SET unit_price = p.unit_price, line_total = p.line_total,
+                        promotion = p.promotion
+                    FROM o, unnest(?::text[], ?::numeric[], ?::numeric[], ?::text[])
+                        AS p(sku, unit_price, line_total, promotion)
+                    WHERE l.order_id = o.id AND l.sku = p.sku)
+                SELECT count(*) FROM o""", s -> {
             s.setBigDecimal(1, total);
             s.setString(2, quoteName);
             s.setObject(3, Jdbc.time(quoteExpireTime));
@@ -82,33 +97,21 @@ public class OrderRepository implements PanacheRepositoryBase<OrderEntity, UUID>
             s.setObject(5, id);
             s.setInt(6, attempt);
             s.setString(7, state.name());
+            s.setArray(8, s.getConnection().createArrayOf("text", skus.toArray()));
+            s.setArray(9, s.getConnection().createArrayOf("numeric", unitPrices.toArray()));
+            s.setArray(10, s.getConnection().createArrayOf("numeric", lineTotals.toArray()));
+            s.setArray(11, s.getConnection().createArrayOf("text", promotions.toArray()));
         });
-        if (orders == 0) {
-            return false;
-        }
-        jdbc.update("""
-                UPDATE order_line l SET unit_price = p.unit_price, line_total = p.line_total, promotion = p.promotion
-                FROM unnest(?::text[], ?::numeric[], ?::numeric[], ?::text[]) AS p(sku, unit_price, line_total, promotion)
-                WHERE l.order_id = ? AND l.sku = p.sku""", s -> {
-            s.setArray(1, s.getConnection().createArrayOf("text", skus.toArray()));
-            s.setArray(2, s.getConnection().createArrayOf("numeric", unitPrices.toArray()));
-            s.setArray(3, s.getConnection().createArrayOf("numeric", lineTotals.toArray()));
-            s.setArray(4, s.getConnection().createArrayOf("text", promotions.toArray()));
-            s.setObject(5, id);
-        });
-        return true;
     }
 
     /**
      * Ends a saga step if the order is still at {@code attempt}, step {@code fromStep}, in {@code fromState}
-     * (else another saga run took over: false, nothing changed). update_time moves only with the state.
+     * (else another saga run took over: false, nothing changed), appending {@code event} if not null. update_time
+     * moves only with the state. One statement, atomic on its own.
      */
     public boolean transition(UUID id, int attempt, SagaStep fromStep, OrderStatus fromState, OrderStatus state,
-            SagaStep step, String reservation, byte[] rejection, Instant now) {
-        return jdbc.update("""
-                UPDATE customer_order SET state = ?, saga_step = ?, reservation_name = ?, rejection = ?, saga_time = ?,
-                    update_time = CASE WHEN state = ? THEN update_time ELSE ? END, version = version + 1
-                WHERE id = ? AND attempt = ? AND saga_step = ? AND state = ?""", s -> {
+            SagaStep step, String reservation, byte[] rejection, NewEvent event, Instant now) {
+        return changed(event == null ? TRANSITION + SELECT_CHANGED : TRANSITION + APPEND_EVENT + SELECT_CHANGED, s -> {
             s.setString(1, state.name());
             s.setString(2, step.name());
             s.setString(3, reservation);
@@ -120,7 +123,25 @@ public class OrderRepository implements PanacheRepositoryBase<OrderEntity, UUID>
             s.setInt(9, attempt);
             s.setString(10, fromStep.name());
             s.setString(11, fromState.name());
-        }) == 1;
+            if (event != null) {
+                event.bind(s, 12);
+            }
+        });
+    }
+
+    private static final String TRANSITION = """
+            WITH o AS (
+                UPDATE customer_order SET state = ?, saga_step = ?, reservation_name = ?, rejection = ?,
+                    saga_time = ?, update_time = CASE WHEN state = ? THEN update_time ELSE ? END,
+                    version = version + 1
+                WHERE id = ? AND attempt = ? AND saga_step = ? AND state = ?
+                RETURNING id)""";
+    private static final String APPEND_EVENT = ",\ne AS (" + OrderEventLog.appendFor("o") + ")";
+    private static final String SELECT_CHANGED = "\nSELECT count(*) FROM o";
+
+    /** Runs a statement whose result is the count of orders it changed (0 or 1); true when it changed one. */
+    private boolean changed(String sql, Jdbc.Binder binder) {
+        return jdbc.query(sql, binder, rs -> rs.getInt(1)).get(0) == 1;
     }
 
     public Optional<OrderEntity> findByRequestId(UUID requestId) {

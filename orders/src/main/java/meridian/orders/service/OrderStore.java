@@ -12,6 +12,7 @@ import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 
 import io.grpc.Status;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import meridian.conventions.errors.ServiceException;
 import meridian.orders.persistence.OrderCommandEntity;
 import meridian.orders.persistence.OrderEntity;
@@ -26,8 +27,9 @@ import meridian.orders.v1.Rejection;
 import meridian.pricing.v1.Quote;
 
 /**
- * The local transactions of the order life cycle. Each one changes the order row (saga steps: conditional on
- * the step; commands: optimistic version check) and, when the state changes, appends the event.
+ * The local writes of the order life cycle. Each one changes the order row (saga steps: conditional on the step,
+ * one statement each, atomic without a transaction around it; commands: optimistic version check, in a
+ * transaction) and, when the state changes, appends the event.
  */
 @ApplicationScoped
 public class OrderStore {
@@ -60,24 +62,27 @@ public class OrderStore {
      * Creates the PENDING order of {@code request} unless its request_id exists. An existing order with
      * another payload is REQUEST_ID_REUSED.
      */
-    @Transactional
     public Created create(PlaceOrderRequest request, String fingerprint) {
         UUID requestId = UUID.fromString(request.getRequestId());
         Instant now = now();
         UUID id = UUID.randomUUID();
-        if (!orders.insertIfAbsent(id, requestId, fingerprint, request.getCustomerId(), request.getLocationId(),
-                request.getCurrencyCode(), request.getAllowBackorder(), now)) {
-            OrderEntity existing = orders.findByRequestId(requestId).orElseThrow();
-            if (!existing.requestFingerprint.equals(fingerprint)) {
+        SagaView placed = SagaView.placed(id, request, now);
+        if (orders.insertIfAbsent(id, requestId, fingerprint, request.getCustomerId(), request.getLocationId(),
+                request.getCurrencyCode(), request.getAllowBackorder(),
+                request.getLinesList().stream().map(OrderLineInput::getSku).toList(),
+                request.getLinesList().stream().map(OrderLineInput::getQuantity).toList(),
+                event(placed, null, "order placed", now), now)) {
+            appended.fire(new EventsAppended());
+            return new Created(true, placed);
+        }
+        SagaView existing = QuarkusTransaction.joiningExisting().call(() -> {
+            OrderEntity order = orders.findByRequestId(requestId).orElseThrow();
+            if (!order.requestFingerprint.equals(fingerprint)) {
                 throw ServiceException.requestIdReused(request.getRequestId());
             }
-            return new Created(false, SagaView.of(existing));
-        }
-        orders.insertLines(id, request.getLinesList().stream().map(OrderLineInput::getSku).toList(),
-                request.getLinesList().stream().map(OrderLineInput::getQuantity).toList());
-        SagaView placed = SagaView.placed(id, request, now);
-        appendEvent(placed, null, "order placed", now);
-        return new Created(true, placed);
+            return SagaView.of(order);
+        });
+        return new Created(false, existing);
     }
 
     @Transactional
@@ -91,7 +96,6 @@ public class OrderStore {
     }
 
     /** Saves the binding quote's prices and moves the saga to RESERVING. */
-    @Transactional
     public SagaView priced(SagaView order, Quote quote) {
         Instant expireTime = Instant.ofEpochSecond(quote.getExpireTime().getSeconds(), quote.getExpireTime().getNanos());
         SagaView priced = order.priced(quote, expireTime);
@@ -110,17 +114,18 @@ public class OrderStore {
      * Ends the saga step {@code order} is at: the order gets {@code state} (an event when it changes), the
      * saga {@code step}, the reservation and rejection given (null clears them).
      */
-    @Transactional
     public SagaView transition(SagaView order, OrderStatus state, SagaStep step, String reservation,
             Rejection rejection, String message) {
         Instant now = now();
+        SagaView changed = order.transitioned(state, step, reservation, rejection, now);
+        boolean stateChanged = order.state() != state;
         if (!orders.transition(order.id(), order.attempt(), order.step(), order.state(), state, step, reservation,
-                rejection == null ? null : rejection.toByteArray(), now)) {
+                rejection == null ? null : rejection.toByteArray(),
+                stateChanged ? event(changed, order.state(), message, now) : null, now)) {
             throw takenOver();
         }
-        SagaView changed = order.transitioned(state, step, reservation, rejection, now);
-        if (order.state() != state) {
-            appendEvent(changed, order.state(), message, now);
+        if (stateChanged) {
+            appended.fire(new EventsAppended());
         }
         return changed;
     }
@@ -200,14 +205,13 @@ public class OrderStore {
     }
 
     private void appendEvent(OrderEntity order, OrderStatus from, String message) {
-        events.append(order.id, order.customerId, from, order.state, message,
-                OrderProtos.toProto(order).toByteArray(), order.updateTime);
+        events.append(new OrderEventLog.NewEvent(order.id, order.customerId, from, order.state, message,
+                OrderProtos.toProto(order).toByteArray(), order.updateTime));
         appended.fire(new EventsAppended());
     }
 
-    private void appendEvent(SagaView order, OrderStatus from, String message, Instant now) {
-        events.append(order.id(), order.order().getCustomerId(), from, order.state(), message,
+    private static OrderEventLog.NewEvent event(SagaView order, OrderStatus from, String message, Instant now) {
+        return new OrderEventLog.NewEvent(order.id(), order.order().getCustomerId(), from, order.state(), message,
                 order.order().toByteArray(), now);
-        appended.fire(new EventsAppended());
     }
 }

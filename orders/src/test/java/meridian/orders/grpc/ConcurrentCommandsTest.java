@@ -3,7 +3,6 @@ package meridian.orders.grpc;
 import static meridian.orders.testing.OrdersTestSupport.customer;
 import static meridian.orders.testing.OrdersTestSupport.line;
 import static meridian.orders.testing.OrdersTestSupport.order;
-import static meridian.orders.testing.OrdersTestSupport.sku;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -14,55 +13,26 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.quarkus.test.common.ResourceArg;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import meridian.orders.testing.Downstreams;
+import meridian.orders.testing.OrdersGrpcTest;
 import meridian.orders.v1.CancelOrderRequest;
 import meridian.orders.v1.FulfillOrderRequest;
-import meridian.orders.v1.GetOrderRequest;
 import meridian.orders.v1.Order;
 import meridian.orders.v1.OrderState;
-import meridian.orders.v1.OrdersServiceGrpc;
-import meridian.testing.PostgresTestResource;
-import meridian.testing.TestChannels;
 
 /** Cancel racing fulfil: one wins, and the order agrees with what inventory did. */
 @QuarkusTest
-@WithTestResource(value = PostgresTestResource.class, scope = TestResourceScope.GLOBAL,
-        initArgs = @ResourceArg(name = "database", value = "orders"))
-@WithTestResource(value = Downstreams.class, scope = TestResourceScope.GLOBAL)
-class ConcurrentCommandsTest {
+class ConcurrentCommandsTest extends OrdersGrpcTest {
 
     static final String LOCATION = "lyon-1";
 
-    static ManagedChannel channel;
-    static OrdersServiceGrpc.OrdersServiceBlockingStub orders;
-
-    @BeforeAll
-    static void connect() {
-        channel = TestChannels.toApp();
-        orders = OrdersServiceGrpc.newBlockingStub(channel);
-    }
-
-    @AfterAll
-    static void disconnect() {
-        TestChannels.close(channel);
-    }
-
     @Test
     void cancelRacingFulfilLeavesOrderAndReservationConsistent() throws Exception {
-        String sku = sku("race");
-        Downstreams.pricing().setPrice(sku, "EUR", "1.00");
-        Downstreams.inventory().setStock(LOCATION, sku, 100);
+        String sku = stocked(LOCATION, "race", "1.00", 100);
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             for (int round = 0; round < 10; round++) {
@@ -77,8 +47,8 @@ class ConcurrentCommandsTest {
                 for (Future<String> f : pool.invokeAll(calls)) {
                     assertThat(f.get()).isIn("CANCELLED", "FULFILLED", "FAILED_PRECONDITION", "ABORTED");
                 }
-                Order settled = orders.getOrder(GetOrderRequest.newBuilder().setName(order.getName()).build()).getOrder();
-                String reservation = Downstreams.inventory().reservationState(order.getReservation());
+                Order settled = get(order);
+                String reservation = inventory.reservationState(order.getReservation());
                 if (settled.getState() == OrderState.ORDER_STATE_FULFILLED) {
                     assertThat(reservation).isEqualTo("RESERVATION_STATE_COMMITTED");
                 } else {

@@ -3,7 +3,6 @@ package meridian.orders.grpc;
 import static meridian.orders.testing.OrdersTestSupport.customer;
 import static meridian.orders.testing.OrdersTestSupport.line;
 import static meridian.orders.testing.OrdersTestSupport.order;
-import static meridian.orders.testing.OrdersTestSupport.sku;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -16,62 +15,34 @@ import java.util.function.Predicate;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.test.common.ResourceArg;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import meridian.conventions.watch.Cursors;
 import meridian.orders.persistence.OrderEventLog;
-import meridian.orders.testing.Downstreams;
+import meridian.orders.testing.OrdersGrpcTest;
 import meridian.orders.v1.Order;
 import meridian.orders.v1.OrderEvent;
 import meridian.orders.v1.OrderState;
-import meridian.orders.v1.OrdersServiceGrpc;
 import meridian.orders.v1.WatchOrderEventsRequest;
 import meridian.orders.v1.WatchOrderEventsResponse;
 import meridian.testing.GrpcAssertions;
-import meridian.testing.PostgresTestResource;
-import meridian.testing.TestChannels;
 
 /** The order event stream: transaction order, resumable without gap or duplicate, flow controlled. */
 @QuarkusTest
-@WithTestResource(value = PostgresTestResource.class, scope = TestResourceScope.GLOBAL,
-        initArgs = @ResourceArg(name = "database", value = "orders"))
-@WithTestResource(value = Downstreams.class, scope = TestResourceScope.GLOBAL)
-class OrderEventsTest {
+class OrderEventsTest extends OrdersGrpcTest {
 
     static final String LOCATION = "vienna-1";
-
-    static ManagedChannel channel;
-    static OrdersServiceGrpc.OrdersServiceBlockingStub orders;
-    static OrdersServiceGrpc.OrdersServiceStub async;
 
     @Inject
     OrderEventLog log;
 
     @Inject
     EntityManager em;
-
-    @BeforeAll
-    static void connect() {
-        channel = TestChannels.toApp();
-        orders = OrdersServiceGrpc.newBlockingStub(channel);
-        async = OrdersServiceGrpc.newStub(channel);
-    }
-
-    @AfterAll
-    static void disconnect() {
-        TestChannels.close(channel);
-    }
 
     /** Collects a stream's events; requests {@code initial} messages then as many as {@code autoRequest} says. */
     static final class Collector implements ClientResponseObserver<WatchOrderEventsRequest, WatchOrderEventsResponse> {
@@ -135,9 +106,7 @@ class OrderEventsTest {
 
     @Test
     void resumingFromAnyCursorHasNoGapAndNoDuplicate() {
-        String sku = sku("events");
-        Downstreams.pricing().setPrice(sku, "EUR", "2.00");
-        Downstreams.inventory().setStock(LOCATION, sku, 1000);
+        String sku = stocked(LOCATION, "events", "2.00", 1000);
         String customer = customer("events");
 
         // A stream from the head sees what is placed after it started; its first event gives a cursor.
@@ -180,9 +149,7 @@ class OrderEventsTest {
 
     @Test
     void aSequenceOnlyCursorIssuedBeforeTransactionOrderStillResumes() {
-        String sku = sku("legacy");
-        Downstreams.pricing().setPrice(sku, "EUR", "2.00");
-        Downstreams.inventory().setStock(LOCATION, sku, 1000);
+        String sku = stocked(LOCATION, "legacy", "2.00", 1000);
         String customer = customer("legacy");
         Order first = place(customer, sku);
         Order second = place(customer, sku);
@@ -205,9 +172,7 @@ class OrderEventsTest {
 
     @Test
     void aCursorWhoseEventRetentionDeletedIsCursorExpired() {
-        String sku = sku("expired");
-        Downstreams.pricing().setPrice(sku, "EUR", "2.00");
-        Downstreams.inventory().setStock(LOCATION, sku, 1000);
+        String sku = stocked(LOCATION, "expired", "2.00", 1000);
         String customer = customer("expired");
         Collector head = watch(customer, "", 100, true);
         Order first = place(customer, sku);
@@ -238,9 +203,7 @@ class OrderEventsTest {
 
     @Test
     void aSlowReaderDoesNotMakeTheServerReadAheadAndCancellingStopsTheReads() {
-        String sku = sku("slow");
-        Downstreams.pricing().setPrice(sku, "EUR", "2.00");
-        Downstreams.inventory().setStock(LOCATION, sku, 10);
+        String sku = stocked(LOCATION, "slow", "2.00", 10);
         String customer = customer("slow");
         Collector head = watch(customer, "", 1, false);
         await().atMost(Duration.ofSeconds(20)).until(() -> {

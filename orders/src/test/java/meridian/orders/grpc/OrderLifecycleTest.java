@@ -10,18 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.quarkus.test.common.ResourceArg;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import meridian.orders.testing.Downstreams;
-import meridian.orders.testing.FakeInventory;
+import meridian.orders.testing.OrdersGrpcTest;
 import meridian.orders.v1.CancelOrderRequest;
 import meridian.orders.v1.FulfillOrderRequest;
 import meridian.orders.v1.GetOrderRequest;
@@ -29,41 +22,16 @@ import meridian.orders.v1.ListOrdersRequest;
 import meridian.orders.v1.ListOrdersResponse;
 import meridian.orders.v1.Order;
 import meridian.orders.v1.OrderState;
-import meridian.orders.v1.OrdersServiceGrpc;
 import meridian.testing.GrpcAssertions;
-import meridian.testing.PostgresTestResource;
-import meridian.testing.TestChannels;
 
 /** Cancel, fulfil, get and list through the real gRPC path. */
 @QuarkusTest
-@WithTestResource(value = PostgresTestResource.class, scope = TestResourceScope.GLOBAL,
-        initArgs = @ResourceArg(name = "database", value = "orders"))
-@WithTestResource(value = Downstreams.class, scope = TestResourceScope.GLOBAL)
-class OrderLifecycleTest {
+class OrderLifecycleTest extends OrdersGrpcTest {
 
     static final String LOCATION = "paris-1";
 
-    static ManagedChannel channel;
-    static OrdersServiceGrpc.OrdersServiceBlockingStub orders;
-
-    FakeInventory inventory = Downstreams.inventory();
-
-    @BeforeAll
-    static void connect() {
-        channel = TestChannels.toApp();
-        orders = OrdersServiceGrpc.newBlockingStub(channel);
-    }
-
-    @AfterAll
-    static void disconnect() {
-        TestChannels.close(channel);
-    }
-
-    String stocked(String label) {
-        String sku = sku(label);
-        Downstreams.pricing().setPrice(sku, "EUR", "1.00");
-        inventory.setStock(LOCATION, sku, 100);
-        return sku;
+    static String stocked(String label) {
+        return stocked(LOCATION, label, "1.00", 100);
     }
 
     Order confirmed(String customer, String sku) {

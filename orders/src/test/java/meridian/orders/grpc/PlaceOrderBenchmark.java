@@ -3,7 +3,6 @@ package meridian.orders.grpc;
 import static meridian.orders.testing.OrdersTestSupport.customer;
 import static meridian.orders.testing.OrdersTestSupport.line;
 import static meridian.orders.testing.OrdersTestSupport.order;
-import static meridian.orders.testing.OrdersTestSupport.sku;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,39 +15,23 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
-import io.grpc.ManagedChannel;
-import io.quarkus.test.common.ResourceArg;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import meridian.orders.testing.Downstreams;
-import meridian.orders.v1.OrdersServiceGrpc;
-import meridian.testing.PostgresTestResource;
-import meridian.testing.TestChannels;
+import meridian.orders.testing.OrdersGrpcTest;
 
 /**
  * Orders-side cost of PlaceOrder with two lines against the in-JVM fakes (not the 500/s acceptance
  * benchmark, which needs the real services). Run: -Dtest=PlaceOrderBenchmark -Dbench.orders=true
  */
 @QuarkusTest
-@WithTestResource(value = PostgresTestResource.class, scope = TestResourceScope.GLOBAL,
-        initArgs = @ResourceArg(name = "database", value = "orders"))
-@WithTestResource(value = Downstreams.class, scope = TestResourceScope.GLOBAL)
 @EnabledIfSystemProperty(named = "bench.orders", matches = "true")
-class PlaceOrderBenchmark {
+class PlaceOrderBenchmark extends OrdersGrpcTest {
 
     static final String LOCATION = "bench-1";
 
     @Test
     void placeOrderThroughputAndLatency() throws Exception {
-        String a = sku("bench-a");
-        String b = sku("bench-b");
-        Downstreams.pricing().setPrice(a, "EUR", "1.25");
-        Downstreams.pricing().setPrice(b, "EUR", "2.50");
-        Downstreams.inventory().setStock(LOCATION, a, 100_000_000);
-        Downstreams.inventory().setStock(LOCATION, b, 100_000_000);
-        ManagedChannel channel = TestChannels.toApp();
-        OrdersServiceGrpc.OrdersServiceBlockingStub orders = OrdersServiceGrpc.newBlockingStub(channel);
+        String a = stocked(LOCATION, "bench-a", "1.25", 100_000_000);
+        String b = stocked(LOCATION, "bench-b", "2.50", 100_000_000);
         String customer = customer("bench");
         Runnable one = () -> orders.withDeadlineAfter(10, TimeUnit.SECONDS)
                 .placeOrder(order(customer, LOCATION, line(a, 1), line(b, 2)).build());
@@ -61,7 +44,6 @@ class PlaceOrderBenchmark {
         double max = report("closed loop, 16 clients", closed);
         int rate = (int) Math.max(50, max / 2);
         report("open loop at " + rate + "/s", run(32, rate * 10, rate, one));
-        TestChannels.close(channel);
     }
 
     /** Latencies (ns) of {@code total} calls by {@code clients} threads; {@code rate} > 0 paces the starts. */

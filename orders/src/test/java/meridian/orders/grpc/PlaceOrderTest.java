@@ -15,77 +15,29 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.google.type.Money;
 
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.quarkus.test.common.ResourceArg;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import meridian.orders.testing.Downstreams;
-import meridian.orders.testing.FakeInventory;
-import meridian.orders.testing.FakePricing;
-import meridian.orders.v1.GetOrderRequest;
+import meridian.orders.testing.OrdersGrpcTest;
 import meridian.orders.v1.Order;
 import meridian.orders.v1.OrderLine;
 import meridian.orders.v1.OrderState;
-import meridian.orders.v1.OrdersServiceGrpc;
 import meridian.orders.v1.PlaceOrderRequest;
 import meridian.orders.v1.RejectedSku;
 import meridian.testing.GrpcAssertions;
-import meridian.testing.PostgresTestResource;
-import meridian.testing.TestChannels;
 
 @QuarkusTest
-@WithTestResource(value = PostgresTestResource.class, scope = TestResourceScope.GLOBAL,
-        initArgs = @ResourceArg(name = "database", value = "orders"))
-@WithTestResource(value = Downstreams.class, scope = TestResourceScope.GLOBAL)
-class PlaceOrderTest {
+class PlaceOrderTest extends OrdersGrpcTest {
 
     static final String LOCATION = "berlin-1";
 
-    static ManagedChannel channel;
-    static OrdersServiceGrpc.OrdersServiceBlockingStub orders;
-
-    FakeInventory inventory = Downstreams.inventory();
-    FakePricing pricing = Downstreams.pricing();
-
-    @BeforeAll
-    static void connect() {
-        channel = TestChannels.toApp();
-        orders = OrdersServiceGrpc.newBlockingStub(channel);
-    }
-
-    @AfterAll
-    static void disconnect() {
-        TestChannels.close(channel);
-    }
-
-    @AfterEach
-    void clearFaults() {
-        inventory.reserveFaults.reset();
-        inventory.releaseFaults.reset();
-        pricing.quoteFaults.reset();
-        pricing.quoteTtl = Duration.ofMinutes(15);
-    }
-
-    String stocked(String label, String price, long onHand) {
-        String sku = sku(label);
-        pricing.setPrice(sku, "EUR", price);
-        inventory.setStock(LOCATION, sku, onHand);
-        return sku;
-    }
-
     @Test
     void happyPathConfirmsWithQuotedPricesAndOneReservation() {
-        String a = stocked("apple", "1.10", 10);
-        String b = stocked("pear", "0.333", 10);
+        String a = stocked(LOCATION, "apple", "1.10", 10);
+        String b = stocked(LOCATION, "pear", "0.333", 10);
         Order order = orders.placeOrder(order(customer("happy"), LOCATION, line(a, 3), line(b, 3)).build()).getOrder();
 
         assertThat(order.getState()).isEqualTo(OrderState.ORDER_STATE_CONFIRMED);
@@ -98,14 +50,13 @@ class PlaceOrderTest {
         assertThat(order.getReservation()).startsWith("reservations/");
         assertThat(inventory.reserved(LOCATION, a)).isEqualTo(3);
         assertThat(inventory.reservationsWithSku(a)).hasSize(1);
-        assertThat(orders.getOrder(GetOrderRequest.newBuilder().setName(order.getName()).build()).getOrder())
-                .isEqualTo(order);
+        assertThat(get(order)).isEqualTo(order);
     }
 
     @Test
     void outOfStockIsRejectedPerSkuAndReservesNothing() {
-        String plenty = stocked("plenty", "1", 10);
-        String scarce = stocked("scarce", "1", 2);
+        String plenty = stocked(LOCATION, "plenty", "1", 10);
+        String scarce = stocked(LOCATION, "scarce", "1", 2);
         Order order = orders.placeOrder(order(customer("oos"), LOCATION, line(plenty, 1), line(scarce, 5)).build())
                 .getOrder();
 
@@ -119,7 +70,7 @@ class PlaceOrderTest {
 
     @Test
     void stockNeverRecordedAtTheLocationIsOutOfStock() {
-        String stocked = stocked("here", "1", 10);
+        String stocked = stocked(LOCATION, "here", "1", 10);
         String elsewhere = sku("elsewhere");
         pricing.setPrice(elsewhere, "EUR", "1");
         Order order = orders.placeOrder(order(customer("nowhere"), LOCATION, line(stocked, 1), line(elsewhere, 2))
@@ -134,7 +85,7 @@ class PlaceOrderTest {
 
     @Test
     void unknownSkuIsRejectedWithoutReserving() {
-        String known = stocked("known", "2", 10);
+        String known = stocked(LOCATION, "known", "2", 10);
         String unknown = sku("unknown");
         Order order = orders.placeOrder(order(customer("unknown"), LOCATION, line(known, 1), line(unknown, 4))
                 .build()).getOrder();
@@ -147,7 +98,7 @@ class PlaceOrderTest {
 
     @Test
     void expiredQuoteIsRejectedWithoutReserving() {
-        String sku = stocked("stale", "2", 10);
+        String sku = stocked(LOCATION, "stale", "2", 10);
         pricing.quoteTtl = Duration.ofSeconds(-1);
         Order order = orders.placeOrder(order(customer("expired"), LOCATION, line(sku, 1)).build()).getOrder();
 
@@ -158,7 +109,7 @@ class PlaceOrderTest {
 
     @Test
     void shortStockWithBackorderAllowedIsBackordered() {
-        String sku = stocked("later", "2", 1);
+        String sku = stocked(LOCATION, "later", "2", 1);
         Order order = orders.placeOrder(order(customer("bo"), LOCATION, line(sku, 3)).setAllowBackorder(true).build())
                 .getOrder();
         assertThat(order.getState()).isEqualTo(OrderState.ORDER_STATE_BACKORDERED);
@@ -168,7 +119,7 @@ class PlaceOrderTest {
 
     @Test
     void badInputIsInvalidArgumentWithFieldsAndPersistsNothing() {
-        String sku = stocked("bad", "1", 10);
+        String sku = stocked(LOCATION, "bad", "1", 10);
         PlaceOrderRequest bad = order("", LOCATION, line(sku, 0), line(sku, 1)).setCurrencyCode("eur")
                 .setRequestId("not-a-uuid").build();
         GrpcAssertions.assertInvalidFields(() -> orders.placeOrder(bad),
@@ -178,7 +129,7 @@ class PlaceOrderTest {
 
     @Test
     void sameRequestIdWithSameRequestReturnsTheOriginalAndOtherPayloadIsRefused() {
-        String sku = stocked("again", "1", 10);
+        String sku = stocked(LOCATION, "again", "1", 10);
         PlaceOrderRequest request = order(customer("again"), LOCATION, line(sku, 2)).build();
         Order first = orders.placeOrder(request).getOrder();
         Order second = orders.placeOrder(request).getOrder();
@@ -191,7 +142,7 @@ class PlaceOrderTest {
 
     @Test
     void twentyParallelCallsWithOneRequestIdMakeOneOrderAndOneReservation() throws Exception {
-        String sku = stocked("rush", "5", 100);
+        String sku = stocked(LOCATION, "rush", "5", 100);
         // Slow pricing keeps the first call running while the others arrive.
         pricing.quoteFaults.delay(Duration.ofMillis(300));
         PlaceOrderRequest request = order(customer("rush"), LOCATION, line(sku, 1)).build();
@@ -216,7 +167,7 @@ class PlaceOrderTest {
 
     @Test
     void theCallersDeadlineReachesTheDownstreamCalls() {
-        String sku = stocked("budget", "1", 10);
+        String sku = stocked(LOCATION, "budget", "1", 10);
         orders.withDeadlineAfter(3, TimeUnit.SECONDS)
                 .placeOrder(order(customer("budget"), LOCATION, line(sku, 1)).build());
         // The default client deadline in tests is far longer (see application.properties %test).

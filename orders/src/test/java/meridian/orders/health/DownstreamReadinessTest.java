@@ -11,20 +11,13 @@ import org.junit.jupiter.api.Test;
 import grpc.health.v1.HealthGrpc;
 import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
-import io.quarkus.test.common.ResourceArg;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import meridian.orders.testing.Downstreams;
-import meridian.testing.AppChannelTest;
-import meridian.testing.PostgresTestResource;
+import meridian.orders.testing.OrdersGrpcTest;
 
 /** Orders is not ready (gRPC health NOT_SERVING) while a downstream service is not serving. */
 @QuarkusTest
-@WithTestResource(value = PostgresTestResource.class, scope = TestResourceScope.GLOBAL,
-        initArgs = @ResourceArg(name = "database", value = "orders"))
-@WithTestResource(value = Downstreams.class, scope = TestResourceScope.GLOBAL)
-class DownstreamReadinessTest extends AppChannelTest {
+class DownstreamReadinessTest extends OrdersGrpcTest {
 
     @AfterAll
     static void inventoryServingAgain() {

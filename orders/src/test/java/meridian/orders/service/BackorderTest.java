@@ -3,7 +3,6 @@ package meridian.orders.service;
 import static meridian.orders.testing.OrdersTestSupport.customer;
 import static meridian.orders.testing.OrdersTestSupport.line;
 import static meridian.orders.testing.OrdersTestSupport.order;
-import static meridian.orders.testing.OrdersTestSupport.sku;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -18,9 +17,6 @@ import org.junit.jupiter.api.Test;
 
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
-import io.quarkus.test.common.ResourceArg;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import meridian.inventory.v1.AdjustStockRequest;
 import meridian.inventory.v1.AdjustStockResponse;
@@ -28,47 +24,31 @@ import meridian.inventory.v1.AdjustmentReason;
 import meridian.inventory.v1.InventoryServiceGrpc;
 import meridian.inventory.v1.StockAdjustment;
 import meridian.orders.testing.Downstreams;
-import meridian.orders.testing.FakeInventory;
-import meridian.orders.v1.GetOrderRequest;
+import meridian.orders.testing.OrdersGrpcTest;
 import meridian.orders.v1.Order;
 import meridian.orders.v1.OrderState;
-import meridian.orders.v1.OrdersServiceGrpc;
-import meridian.testing.PostgresTestResource;
 import meridian.testing.TestChannels;
 
 /** Backordered orders are confirmed in arrival order when stock comes through the inventory stock stream. */
 @QuarkusTest
-@WithTestResource(value = PostgresTestResource.class, scope = TestResourceScope.GLOBAL,
-        initArgs = @ResourceArg(name = "database", value = "orders"))
-@WithTestResource(value = Downstreams.class, scope = TestResourceScope.GLOBAL)
-class BackorderTest {
+class BackorderTest extends OrdersGrpcTest {
 
     static final String LOCATION = "munich-3";
 
-    static ManagedChannel channel;
     static ManagedChannel inventoryChannel;
-    static OrdersServiceGrpc.OrdersServiceBlockingStub orders;
-
-    FakeInventory inventory = Downstreams.inventory();
 
     @BeforeAll
-    static void connect() {
-        channel = TestChannels.toApp();
+    static void connectToInventory() {
         inventoryChannel = TestChannels.to(Downstreams.inventoryPort());
-        orders = OrdersServiceGrpc.newBlockingStub(channel);
     }
 
     @AfterAll
-    static void disconnect() {
-        TestChannels.close(channel);
+    static void disconnectFromInventory() {
         TestChannels.close(inventoryChannel);
     }
 
-    String backorderable(String label) {
-        String sku = sku(label);
-        Downstreams.pricing().setPrice(sku, "EUR", "12.00");
-        inventory.setStock(LOCATION, sku, 0);
-        return sku;
+    static String backorderable(String label) {
+        return stocked(LOCATION, label, "12.00", 0);
     }
 
     Order backorder(String sku, long quantity) {
@@ -113,7 +93,7 @@ class BackorderTest {
     }
 
     OrderState state(Order order) {
-        return orders.getOrder(GetOrderRequest.newBuilder().setName(order.getName()).build()).getOrder().getState();
+        return get(order).getState();
     }
 
     /** A warehouse feed through inventory's AdjustStock client stream. */

@@ -3,7 +3,6 @@ package meridian.orders.service;
 import static meridian.orders.testing.OrdersTestSupport.customer;
 import static meridian.orders.testing.OrdersTestSupport.line;
 import static meridian.orders.testing.OrdersTestSupport.order;
-import static meridian.orders.testing.OrdersTestSupport.sku;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
@@ -15,49 +14,27 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.quarkus.test.common.ResourceArg;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import meridian.orders.testing.Downstreams;
-import meridian.orders.testing.FakeInventory;
-import meridian.orders.testing.FakePricing;
-import meridian.orders.v1.GetOrderRequest;
+import meridian.orders.testing.OrdersGrpcTest;
 import meridian.orders.v1.ListOrdersRequest;
 import meridian.orders.v1.Order;
 import meridian.orders.v1.OrderState;
-import meridian.orders.v1.OrdersServiceGrpc;
 import meridian.testing.GrpcAssertions;
-import meridian.testing.PostgresTestResource;
-import meridian.testing.TestChannels;
 
 /**
  * Failures between and inside saga steps: no order is confirmed without a reservation, no reservation
  * is left without a confirmed order, whatever fails and whenever the process dies.
  */
 @QuarkusTest
-@WithTestResource(value = PostgresTestResource.class, scope = TestResourceScope.GLOBAL,
-        initArgs = @ResourceArg(name = "database", value = "orders"))
-@WithTestResource(value = Downstreams.class, scope = TestResourceScope.GLOBAL)
-class SagaRecoveryTest {
+class SagaRecoveryTest extends OrdersGrpcTest {
 
     static final String LOCATION = "hamburg-2";
-
-    static ManagedChannel channel;
-    static OrdersServiceGrpc.OrdersServiceBlockingStub orders;
-
-    FakeInventory inventory = Downstreams.inventory();
-    FakePricing pricing = Downstreams.pricing();
 
     @Inject
     CrashingSagaFaults crashes;
@@ -65,30 +42,8 @@ class SagaRecoveryTest {
     @Inject
     RecoveryJob recovery;
 
-    @BeforeAll
-    static void connect() {
-        channel = TestChannels.toApp();
-        orders = OrdersServiceGrpc.newBlockingStub(channel);
-    }
-
-    @AfterAll
-    static void disconnect() {
-        TestChannels.close(channel);
-    }
-
-    @AfterEach
-    void clearFaults() {
-        inventory.reserveFaults.reset();
-        inventory.releaseFaults.reset();
-        pricing.quoteFaults.reset();
-        pricing.quoteTtl = Duration.ofMinutes(15);
-    }
-
-    String stocked(String label, long onHand) {
-        String sku = sku(label);
-        pricing.setPrice(sku, "EUR", "3.50");
-        inventory.setStock(LOCATION, sku, onHand);
-        return sku;
+    static String stocked(String label, long onHand) {
+        return stocked(LOCATION, label, "3.50", onHand);
     }
 
     @Test
@@ -125,24 +80,16 @@ class SagaRecoveryTest {
         assertThat(get(order).getState()).isEqualTo(OrderState.ORDER_STATE_REJECTED);
     }
 
-    @Test
-    void inventoryDownIsUnavailableWithNothingReserved() {
-        String sku = stocked("down", 10);
+    /**
+     * Inventory down, or a connection reset: what grpc-java reports for an HTTP/2 RST_STREAM or
+     * GOAWAY(PROTOCOL_ERROR) is INTERNAL without ErrorInfo.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Status.Code.class, names = { "UNAVAILABLE", "INTERNAL" })
+    void inventoryUnreachableIsUnavailableWithNothingReserved(Status.Code failure) {
+        String sku = stocked("down-" + failure, 10);
         String customer = customer("down");
-        inventory.reserveFaults.failBefore(1000, Status.Code.UNAVAILABLE);
-
-        GrpcAssertions.assertStatus(() -> orders.placeOrder(order(customer, LOCATION, line(sku, 1)).build()),
-                Status.Code.UNAVAILABLE, "DEPENDENCY_UNAVAILABLE");
-        assertThat(inventory.reservationsWithSku(sku)).isEmpty();
-        assertThat(onlyOrderOf(customer).getState()).isEqualTo(OrderState.ORDER_STATE_REJECTED);
-    }
-
-    @Test
-    void aConnectionResetReachesTheCallerAsUnavailableWithNothingReserved() {
-        // What grpc-java reports for an HTTP/2 RST_STREAM or GOAWAY(PROTOCOL_ERROR): INTERNAL, no ErrorInfo.
-        String sku = stocked("reset", 10);
-        String customer = customer("reset");
-        inventory.reserveFaults.failBefore(1000, Status.Code.INTERNAL);
+        inventory.reserveFaults.failBefore(1000, failure);
 
         GrpcAssertions.assertStatus(() -> orders.placeOrder(order(customer, LOCATION, line(sku, 1)).build()),
                 Status.Code.UNAVAILABLE, "DEPENDENCY_UNAVAILABLE");
@@ -228,9 +175,5 @@ class SagaRecoveryTest {
                 .getOrdersList();
         assertThat(found).hasSize(1);
         return found.get(0);
-    }
-
-    Order get(Order order) {
-        return orders.getOrder(GetOrderRequest.newBuilder().setName(order.getName()).build()).getOrder();
     }
 }
