@@ -7,8 +7,6 @@ import java.util.List;
 
 import com.google.rpc.BadRequest;
 
-import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import meridian.conventions.errors.ErrorReasons;
 import meridian.conventions.errors.ServiceException;
 import meridian.conventions.idempotency.RequestFingerprint;
@@ -26,8 +24,8 @@ import meridian.pricing.v1.QuoteLineInput;
 import meridian.pricing.v1.QuotePricesRequest;
 
 /**
- * One QuotePrices stream. Messages are handled one at a time in arrival order (the endpoint
- * concatenates), so this state needs no locking. A line is priced on the calling thread (the event
+ * One QuotePrices stream. Messages are handled one at a time in arrival order (the endpoint takes the
+ * next message only once the previous one is answered), so this state needs no locking. A line is priced on the calling thread (the event
  * loop) when its SKU's prices and the promotions are cached; only a cache miss goes to a worker. Nothing
  * is written before {@link #finish()}, so a cancelled stream leaves nothing behind.
  */
@@ -50,6 +48,9 @@ public final class QuoteStream {
     /** The quote of an earlier stream with this request_id (a retry), loaded with the first line. */
     private QuoteService.StoredQuote earlier;
     private boolean anyLineFailed;
+    /** The line {@link #accept} could not price from memory, and whether it is the stream's first. */
+    private QuoteLineInput pending;
+    private boolean loadEarlier;
     private long totalMinor;
 
     QuoteStream(PriceBook book, RequestValidator validator, Clock clock, QuoteService quotes) {
@@ -59,8 +60,14 @@ public final class QuoteStream {
         this.quotes = quotes;
     }
 
-    /** Prices the next line; fails (ending the stream) when request_id or currency_code are missing or change. */
-    public Uni<PricedLine> accept(QuotePricesRequest request) {
+    /**
+     * Takes the next message and returns its answer when memory has it (cached prices and promotions: the
+     * event loop's path), or null when the line needs the database (the stream's first line, which also looks
+     * for an earlier quote with this request_id, or prices not cached): then {@link #pricePending()} answers it
+     * on a worker before the next message is taken. Fails (ending the stream) when request_id or currency_code
+     * are missing or change, or past {@link #MAX_LINES}.
+     */
+    public PricedLine accept(QuotePricesRequest request) {
         boolean first = requestId == null;
         List<BadRequest.FieldViolation> violations = validate(request, first);
         checkStreamFields(request, violations, first);
@@ -72,25 +79,33 @@ public final class QuoteStream {
         QuoteLineInput input = request.getLine();
         if (!violations.isEmpty()) {
             BadRequest.FieldViolation v = violations.get(0);
-            return Uni.createFrom().item(record(failed(index, input, ErrorReason.ERROR_REASON_INVALID_REQUEST,
-                    v.getField() + ": " + v.getDescription())));
+            return record(failed(index, input, ErrorReason.ERROR_REASON_INVALID_REQUEST,
+                    v.getField() + ": " + v.getDescription()));
         }
-        if (first) {
-            return onWorker(() -> {
-                earlier = quotes.findByRequestId(requestId);
-                return record(price(index, input, book.prices(input.getSku()), book.promotions()));
-            });
+        if (!first) {
+            PricedLine replayed = replayed(index, input);
+            if (replayed != null) {
+                return record(replayed);
+            }
+            PriceBook.SkuPrices prices = book.cachedPrices(input.getSku());
+            List<PromotionRecord> promotions = book.cachedPromotions();
+            if (prices != null && promotions != null) {
+                return record(price(index, input, prices, promotions));
+            }
         }
-        PricedLine replayed = replayed(index, input);
-        if (replayed != null) {
-            return Uni.createFrom().item(record(replayed));
+        pending = input;
+        loadEarlier = first;
+        return null;
+    }
+
+    /** Answers the line {@link #accept} left pending, loading what is not cached. Blocking. */
+    public PricedLine pricePending() {
+        QuoteLineInput input = pending;
+        pending = null;
+        if (loadEarlier) {
+            earlier = quotes.findByRequestId(requestId);
         }
-        PriceBook.SkuPrices prices = book.cachedPrices(input.getSku());
-        List<PromotionRecord> promotions = book.cachedPromotions();
-        if (prices != null && promotions != null) {
-            return Uni.createFrom().item(record(price(index, input, prices, promotions)));
-        }
-        return onWorker(() -> record(price(index, input, book.prices(input.getSku()), book.promotions())));
+        return record(price(lines.size(), input, book.prices(input.getSku()), book.promotions()));
     }
 
     /** After the caller half-closed: the quote, persisted when every line priced. Blocking. */
@@ -207,9 +222,5 @@ public final class QuoteStream {
             }
         }
         return line;
-    }
-
-    private static Uni<PricedLine> onWorker(java.util.function.Supplier<PricedLine> work) {
-        return Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 }
