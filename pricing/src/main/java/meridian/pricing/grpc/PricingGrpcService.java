@@ -80,7 +80,8 @@ public class PricingGrpcService extends PricingServiceGrpc.PricingServiceImplBas
             reply(response, GetPriceResponse.newBuilder().setPrice(cached).build());
             return;
         }
-        onWorker(response, () -> GetPriceResponse.newBuilder().setPrice(prices.get(sku, currency)).build());
+        onWorker(() -> GetPriceResponse.newBuilder().setPrice(prices.get(sku, currency)).build(),
+                message -> reply(response, message), failure -> response.onError(errors.toStatus(failure)));
     }
 
     @Override
@@ -160,7 +161,7 @@ public class PricingGrpcService extends PricingServiceGrpc.PricingServiceImplBas
             if (line != null) {
                 answer(line);
             } else {
-                blocking(stream::pricePending, this::answer);
+                onWorker(stream::pricePending, this::answer, this::fail);
             }
         }
 
@@ -174,10 +175,10 @@ public class PricingGrpcService extends PricingServiceGrpc.PricingServiceImplBas
         public void onCompleted() {
             if (!ended) {
                 ended = true;
-                blocking(stream::finish, quote -> {
+                onWorker(stream::finish, quote -> {
                     call.onNext(QuotePricesResponse.newBuilder().setQuote(quote).build());
                     call.onCompleted();
-                });
+                }, this::fail);
             }
         }
 
@@ -195,15 +196,6 @@ public class PricingGrpcService extends PricingServiceGrpc.PricingServiceImplBas
             if (!call.isCancelled()) {
                 call.onError(errors.toStatus(failure));
             }
-        }
-
-        /**
-         * Blocking work on a worker (Mutiny carries the call's context there, so its spans stay in the call's
-         * trace); its failure ends the call.
-         */
-        private <T> void blocking(Supplier<T> work, Consumer<T> then) {
-            Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()).subscribe()
-                    .with(then, this::fail);
         }
     }
 
@@ -238,17 +230,13 @@ public class PricingGrpcService extends PricingServiceGrpc.PricingServiceImplBas
         response.onCompleted();
     }
 
-    /** Runs blocking work on a worker; its failure is mapped here (it no longer passes the call's interceptors). */
-    private <T> void onWorker(StreamObserver<T> response, Supplier<T> work) {
-        Infrastructure.getDefaultWorkerPool().execute(() -> {
-            T result;
-            try {
-                result = work.get();
-            } catch (RuntimeException e) {
-                response.onError(errors.toStatus(e));
-                return;
-            }
-            reply(response, result);
-        });
+    /**
+     * Runs blocking work on a worker, then {@code then} with its result, or {@code failed} (the failure no longer
+     * passes the call's interceptors, so it is mapped by the caller). Mutiny carries the call's context to the
+     * worker, so the work's spans stay in the call's trace.
+     */
+    private static <T> void onWorker(Supplier<T> work, Consumer<T> then, Consumer<Throwable> failed) {
+        Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()).subscribe()
+                .with(then, failed);
     }
 }

@@ -20,12 +20,14 @@ public class QuoteRepository implements PanacheRepositoryBase<QuoteEntity, UUID>
     }
 
     /**
-     * Inserts the quote and its lines (numbered in list order) in one statement, the lines passed as arrays:
-     * one round trip and one plan for a 1,000-line quote, where an entity per line cost more than pricing it.
+     * Inserts the quote and its lines (their quote_id is the quote's) in one statement, the lines passed as
+     * arrays: one round trip and one plan for a 1,000-line quote, where an entity per line cost more than
+     * pricing it.
      * A request_id already stored fails the statement (unique constraint).
      */
     public void insert(QuoteEntity quote, List<QuoteLineEntity> lines) {
         int n = lines.size();
+        Integer[] indexes = new Integer[n];
         String[] skus = new String[n];
         Long[] quantities = new Long[n];
         Long[] units = new Long[n];
@@ -35,6 +37,7 @@ public class QuoteRepository implements PanacheRepositoryBase<QuoteEntity, UUID>
         String[] promotions = new String[n];
         for (int i = 0; i < n; i++) {
             QuoteLineEntity line = lines.get(i);
+            indexes[i] = line.lineIndex;
             skus[i] = line.sku;
             quantities[i] = line.quantity;
             units[i] = line.unitMinor;
@@ -49,16 +52,16 @@ public class QuoteRepository implements PanacheRepositoryBase<QuoteEntity, UUID>
                   VALUES (:id, :requestId, :fingerprint, :currency, :total, :createTime, :expireTime) RETURNING id)
                 INSERT INTO quote_line (quote_id, line_index, sku, quantity, unit_minor, list_unit_minor,
                     line_total_minor, tier_min_quantity, promotion_id)
-                SELECT q.id, l.n - 1, l.sku, l.quantity, l.unit, l.list_unit, l.total, l.tier_min, l.promotion
-                FROM q, unnest(CAST(:skus AS text[]), CAST(:quantities AS bigint[]), CAST(:units AS bigint[]),
-                    CAST(:listUnits AS bigint[]), CAST(:totals AS bigint[]), CAST(:tierMins AS bigint[]),
-                    CAST(:promotions AS text[]))
-                  WITH ORDINALITY AS l(sku, quantity, unit, list_unit, total, tier_min, promotion, n)""")
+                SELECT q.id, l.* FROM q, unnest(CAST(:indexes AS integer[]), CAST(:skus AS text[]),
+                    CAST(:quantities AS bigint[]), CAST(:units AS bigint[]), CAST(:listUnits AS bigint[]),
+                    CAST(:totals AS bigint[]), CAST(:tierMins AS bigint[]), CAST(:promotions AS text[]))
+                  AS l(line_index, sku, quantity, unit, list_unit, total, tier_min, promotion)""")
                 .setParameter("id", quote.id).setParameter("requestId", quote.requestId)
                 .setParameter("fingerprint", quote.fingerprint).setParameter("currency", quote.currencyCode)
                 .setParameter("total", quote.totalMinor).setParameter("createTime", quote.createTime)
                 .setParameter("expireTime", quote.expireTime)
-                .setParameter("skus", skus).setParameter("quantities", quantities).setParameter("units", units)
+                .setParameter("indexes", indexes).setParameter("skus", skus)
+                .setParameter("quantities", quantities).setParameter("units", units)
                 .setParameter("listUnits", listUnits).setParameter("totals", totals)
                 .setParameter("tierMins", tierMins).setParameter("promotions", promotions)
                 .executeUpdate();

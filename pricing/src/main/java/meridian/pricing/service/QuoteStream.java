@@ -16,6 +16,7 @@ import meridian.pricing.domain.PriceCalculator;
 import meridian.pricing.domain.PriceRecord;
 import meridian.pricing.domain.PricedUnit;
 import meridian.pricing.domain.PromotionRecord;
+import meridian.pricing.persistence.QuoteLineEntity;
 import meridian.pricing.v1.ErrorReason;
 import meridian.pricing.v1.LineError;
 import meridian.pricing.v1.PricedLine;
@@ -25,9 +26,10 @@ import meridian.pricing.v1.QuotePricesRequest;
 
 /**
  * One QuotePrices stream. Messages are handled one at a time in arrival order (the endpoint takes the
- * next message only once the previous one is answered), so this state needs no locking. A line is priced on the calling thread (the event
- * loop) when its SKU's prices and the promotions are cached; only a cache miss goes to a worker. Nothing
- * is written before {@link #finish()}, so a cancelled stream leaves nothing behind.
+ * next message only once the previous one is answered), so this state needs no locking. A line is priced
+ * on the calling thread (the event loop) when its SKU's prices and the promotions are cached; only a cache
+ * miss goes to a worker. Nothing is written before {@link #finish()}, so a cancelled stream leaves nothing
+ * behind.
  */
 public final class QuoteStream {
 
@@ -40,6 +42,8 @@ public final class QuoteStream {
     private final QuoteService quotes;
     private final RequestFingerprint fingerprint = RequestFingerprint.stream();
     private final List<PricedLine> lines = new ArrayList<>();
+    /** The rows to store, in minor units as priced (used when every line priced). */
+    private final List<QuoteLineEntity> rows = new ArrayList<>();
 
     private String requestId;
     private String currencyCode;
@@ -122,7 +126,7 @@ public final class QuoteStream {
                     .setTotal(MinorUnits.toMoney(totalMinor, currencyCode))
                     .setCreateTime(PricingMessages.timestamp(clock.instant())).build();
         }
-        return quotes.persist(requestId, currencyCode, hash, lines, totalMinor);
+        return quotes.persist(requestId, currencyCode, hash, lines, rows, totalMinor);
     }
 
     /**
@@ -142,7 +146,7 @@ public final class QuoteStream {
 
     private void checkStreamFields(QuotePricesRequest request, List<BadRequest.FieldViolation> violations,
             boolean first) {
-        List<BadRequest.FieldViolation> streamViolations = violations.stream()
+        List<BadRequest.FieldViolation> streamViolations = violations.isEmpty() ? violations : violations.stream()
                 .filter(v -> v.getField().equals("request_id") || v.getField().equals("currency_code")).toList();
         if (!streamViolations.isEmpty()) {
             throw ServiceException.invalidArgument(streamViolations);
@@ -201,7 +205,21 @@ public final class QuoteStream {
         if (priced.promotionId() != null) {
             line.setPromotion(PricingMessages.promotionName(priced.promotionId()));
         }
+        rows.add(row(index, input, priced));
         return line.build();
+    }
+
+    private static QuoteLineEntity row(int index, QuoteLineInput input, PricedUnit priced) {
+        QuoteLineEntity row = new QuoteLineEntity();
+        row.lineIndex = index;
+        row.sku = input.getSku();
+        row.quantity = input.getQuantity();
+        row.unitMinor = priced.unitMinor();
+        row.listUnitMinor = priced.listUnitMinor();
+        row.lineTotalMinor = priced.lineTotalMinor();
+        row.tierMinQuantity = priced.tierMinQuantity();
+        row.promotionId = priced.promotionId();
+        return row;
     }
 
     private static PricedLine failed(int index, QuoteLineInput input, ErrorReason reason, String message) {
