@@ -61,8 +61,9 @@ public final class MinorUnits {
 
     /** {@code minor} units of {@code currencyCode} as Money. */
     public static Money toMoney(long minor, String currencyCode) {
-        long scale = POWERS[digits(currencyCode)];
+        int digits = digits(currencyCode);
+        long scale = POWERS[digits];
         return Money.newBuilder().setCurrencyCode(currencyCode).setUnits(minor / scale)
-                .setNanos((int) ((minor % scale) * POWERS[9 - digits(currencyCode)])).build();
+                .setNanos((int) ((minor % scale) * POWERS[9 - digits])).build();
     }
 }

@@ -1,5 +1,6 @@
 package meridian.pricing.grpc;
 
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import jakarta.inject.Inject;
@@ -8,11 +9,8 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
-import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
-import io.smallrye.mutiny.subscription.Cancellable;
 import meridian.conventions.errors.GrpcStatusMapper;
 import meridian.conventions.watch.FlowControlledStream;
 import meridian.conventions.watch.LogPosition;
@@ -34,6 +32,7 @@ import meridian.pricing.v1.ListPricesResponse;
 import meridian.pricing.v1.ListPromotionsRequest;
 import meridian.pricing.v1.ListPromotionsResponse;
 import meridian.pricing.v1.Price;
+import meridian.pricing.v1.PricedLine;
 import meridian.pricing.v1.QuotePricesRequest;
 import meridian.pricing.v1.QuotePricesResponse;
 import meridian.pricing.v1.UpsertPriceRequest;
@@ -81,7 +80,8 @@ public class PricingGrpcService extends PricingServiceGrpc.PricingServiceImplBas
             reply(response, GetPriceResponse.newBuilder().setPrice(cached).build());
             return;
         }
-        onWorker(response, () -> GetPriceResponse.newBuilder().setPrice(prices.get(sku, currency)).build());
+        onWorker(() -> GetPriceResponse.newBuilder().setPrice(prices.get(sku, currency)).build(),
+                message -> reply(response, message), failure -> response.onError(errors.toStatus(failure)));
     }
 
     @Override
@@ -117,42 +117,86 @@ public class PricingGrpcService extends PricingServiceGrpc.PricingServiceImplBas
     }
 
     /**
-     * Lines are priced one at a time in arrival order and answered as they are priced; the quote follows the
-     * caller's half-close. Responses are one per request, so the caller's own sending paces them. A cancelled
-     * call stops the pipeline before {@link QuoteStream#finish()}, so nothing is written.
+     * Lines are taken one at a time (manual flow control: the next message is requested once this one is
+     * answered), so a line priced on a worker keeps its place without a queue, and the caller's sending paces
+     * the answers. Lines answered from memory are priced and written on the event loop, within the read that
+     * brought them, so Vert.x flushes their answers together. The quote follows the caller's half-close; a
+     * cancelled or failed call never gets there, so nothing is written.
      */
     @Override
     public StreamObserver<QuotePricesRequest> quotePrices(StreamObserver<QuotePricesResponse> response) {
-        QuoteStream stream = quotes.open();
-        UnicastProcessor<QuotePricesRequest> requests = UnicastProcessor.create();
-        Multi<QuotePricesResponse> lines = requests
-                .onItem().transformToUniAndConcatenate(stream::accept)
-                .map(line -> QuotePricesResponse.newBuilder().setLine(line).build());
-        // Subscribed only once the caller half-closed and every line was answered; never after a cancel.
-        Multi<QuotePricesResponse> quote = Uni.createFrom().item(stream::finish)
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .map(q -> QuotePricesResponse.newBuilder().setQuote(q).build())
-                .toMulti();
-        Cancellable pipeline = Multi.createBy().concatenating().streams(lines, quote).subscribe().with(
-                response::onNext, failure -> response.onError(errors.toStatus(failure)), response::onCompleted);
-        ((ServerCallStreamObserver<QuotePricesResponse>) response).setOnCancelHandler(pipeline::cancel);
-        return new StreamObserver<>() {
-            @Override
-            public void onNext(QuotePricesRequest request) {
-                requests.onNext(request);
-            }
+        ServerCallStreamObserver<QuotePricesResponse> call = (ServerCallStreamObserver<QuotePricesResponse>) response;
+        call.disableAutoRequest();
+        QuoteCall quote = new QuoteCall(quotes.open(), call);
+        call.setOnCancelHandler(quote::cancelled);
+        call.request(1);
+        return quote;
+    }
 
-            @Override
-            public void onError(Throwable failure) {
-                // The caller went away: end the pipeline without a quote.
-                pipeline.cancel();
-            }
+    /** One QuotePrices call; see {@link #quotePrices}. */
+    private final class QuoteCall implements StreamObserver<QuotePricesRequest> {
 
-            @Override
-            public void onCompleted() {
-                requests.onComplete();
+        private final QuoteStream stream;
+        private final ServerCallStreamObserver<QuotePricesResponse> call;
+        /** Set once the call failed or was cancelled: a later half-close must not produce a quote. */
+        private volatile boolean ended;
+
+        QuoteCall(QuoteStream stream, ServerCallStreamObserver<QuotePricesResponse> call) {
+            this.stream = stream;
+            this.call = call;
+        }
+
+        @Override
+        public void onNext(QuotePricesRequest request) {
+            if (ended) {
+                return;
             }
-        };
+            PricedLine line;
+            try {
+                line = stream.accept(request);
+            } catch (RuntimeException e) {
+                fail(e);
+                return;
+            }
+            if (line != null) {
+                answer(line);
+            } else {
+                onWorker(stream::pricePending, this::answer, this::fail);
+            }
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            // The caller went away: no quote.
+            cancelled();
+        }
+
+        @Override
+        public void onCompleted() {
+            if (!ended) {
+                ended = true;
+                onWorker(stream::finish, quote -> {
+                    call.onNext(QuotePricesResponse.newBuilder().setQuote(quote).build());
+                    call.onCompleted();
+                }, this::fail);
+            }
+        }
+
+        void cancelled() {
+            ended = true;
+        }
+
+        private void answer(PricedLine line) {
+            call.onNext(QuotePricesResponse.newBuilder().setLine(line).build());
+            call.request(1);
+        }
+
+        private void fail(Throwable failure) {
+            ended = true;
+            if (!call.isCancelled()) {
+                call.onError(errors.toStatus(failure));
+            }
+        }
     }
 
     @Override
@@ -186,17 +230,13 @@ public class PricingGrpcService extends PricingServiceGrpc.PricingServiceImplBas
         response.onCompleted();
     }
 
-    /** Runs blocking work on a worker; its failure is mapped here (it no longer passes the call's interceptors). */
-    private <T> void onWorker(StreamObserver<T> response, Supplier<T> work) {
-        Infrastructure.getDefaultWorkerPool().execute(() -> {
-            T result;
-            try {
-                result = work.get();
-            } catch (RuntimeException e) {
-                response.onError(errors.toStatus(e));
-                return;
-            }
-            reply(response, result);
-        });
+    /**
+     * Runs blocking work on a worker, then {@code then} with its result, or {@code failed} (the failure no longer
+     * passes the call's interceptors, so it is mapped by the caller). Mutiny carries the call's context to the
+     * worker, so the work's spans stay in the call's trace.
+     */
+    private static <T> void onWorker(Supplier<T> work, Consumer<T> then, Consumer<Throwable> failed) {
+        Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()).subscribe()
+                .with(then, failed);
     }
 }

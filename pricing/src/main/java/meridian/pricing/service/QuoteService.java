@@ -16,7 +16,6 @@ import meridian.conventions.errors.ErrorReasons;
 import meridian.conventions.errors.ServiceException;
 import meridian.conventions.validation.RequestValidator;
 import meridian.pricing.config.PricingConfig;
-import meridian.pricing.domain.MinorUnits;
 import meridian.pricing.persistence.QuoteEntity;
 import meridian.pricing.persistence.QuoteLineEntity;
 import meridian.pricing.persistence.QuoteRepository;
@@ -86,12 +85,13 @@ public class QuoteService {
     }
 
     /**
-     * Persists a fully priced quote in one transaction. A concurrent stream with the same request_id that
+     * Persists a fully priced quote ({@code lines} as answered, {@code rows} the same in minor units) in one
+     * transaction. A concurrent stream with the same request_id that
      * committed first wins: its quote is returned when the lines are the same, else REQUEST_ID_REUSED.
      */
     @WithSpan
     Quote persist(String requestId, String currencyCode, String fingerprint, List<PricedLine> lines,
-            long totalMinor) {
+            List<QuoteLineEntity> rows, long totalMinor) {
         Instant now = PricingMessages.now(clock);
         QuoteEntity quote = new QuoteEntity();
         quote.id = UUID.randomUUID();
@@ -101,7 +101,6 @@ public class QuoteService {
         quote.totalMinor = totalMinor;
         quote.createTime = now;
         quote.expireTime = now.plus(config.quoteTtl());
-        List<QuoteLineEntity> rows = lines.stream().map(line -> row(quote.id, line, currencyCode)).toList();
         try {
             QuarkusTransaction.requiringNew().run(() -> quotes.insert(quote, rows));
         } catch (PersistenceException | io.quarkus.narayana.jta.QuarkusTransactionException e) {
@@ -127,20 +126,5 @@ public class QuoteService {
             message.addLines(PricingMessages.toMessage(line, quote.currencyCode));
         }
         return new StoredQuote(message.build(), quote.fingerprint);
-    }
-
-    private static QuoteLineEntity row(UUID quoteId, PricedLine line, String currencyCode) {
-        QuoteLineEntity row = new QuoteLineEntity();
-        row.quoteId = quoteId;
-        row.lineIndex = line.getIndex();
-        row.sku = line.getSku();
-        row.quantity = line.getQuantity();
-        row.unitMinor = MinorUnits.toMinor(line.getUnitPrice(), currencyCode, "unit_price");
-        row.listUnitMinor = MinorUnits.toMinor(line.getListUnitPrice(), currencyCode, "list_unit_price");
-        row.lineTotalMinor = MinorUnits.toMinor(line.getLineTotal(), currencyCode, "line_total");
-        row.tierMinQuantity = line.getTierMinQuantity();
-        row.promotionId = line.getPromotion().isEmpty() ? null
-                : line.getPromotion().substring("promotions/".length());
-        return row;
     }
 }

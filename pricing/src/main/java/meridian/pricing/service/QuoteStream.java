@@ -7,8 +7,6 @@ import java.util.List;
 
 import com.google.rpc.BadRequest;
 
-import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import meridian.conventions.errors.ErrorReasons;
 import meridian.conventions.errors.ServiceException;
 import meridian.conventions.idempotency.RequestFingerprint;
@@ -18,6 +16,7 @@ import meridian.pricing.domain.PriceCalculator;
 import meridian.pricing.domain.PriceRecord;
 import meridian.pricing.domain.PricedUnit;
 import meridian.pricing.domain.PromotionRecord;
+import meridian.pricing.persistence.QuoteLineEntity;
 import meridian.pricing.v1.ErrorReason;
 import meridian.pricing.v1.LineError;
 import meridian.pricing.v1.PricedLine;
@@ -26,10 +25,11 @@ import meridian.pricing.v1.QuoteLineInput;
 import meridian.pricing.v1.QuotePricesRequest;
 
 /**
- * One QuotePrices stream. Messages are handled one at a time in arrival order (the endpoint
- * concatenates), so this state needs no locking. A line is priced on the calling thread (the event
- * loop) when its SKU's prices and the promotions are cached; only a cache miss goes to a worker. Nothing
- * is written before {@link #finish()}, so a cancelled stream leaves nothing behind.
+ * One QuotePrices stream. Messages are handled one at a time in arrival order (the endpoint takes the
+ * next message only once the previous one is answered), so this state needs no locking. A line is priced
+ * on the calling thread (the event loop) when its SKU's prices and the promotions are cached; only a cache
+ * miss goes to a worker. Nothing is written before {@link #finish()}, so a cancelled stream leaves nothing
+ * behind.
  */
 public final class QuoteStream {
 
@@ -42,6 +42,8 @@ public final class QuoteStream {
     private final QuoteService quotes;
     private final RequestFingerprint fingerprint = RequestFingerprint.stream();
     private final List<PricedLine> lines = new ArrayList<>();
+    /** The rows to store, in minor units as priced (used when every line priced). */
+    private final List<QuoteLineEntity> rows = new ArrayList<>();
 
     private String requestId;
     private String currencyCode;
@@ -50,6 +52,9 @@ public final class QuoteStream {
     /** The quote of an earlier stream with this request_id (a retry), loaded with the first line. */
     private QuoteService.StoredQuote earlier;
     private boolean anyLineFailed;
+    /** The line {@link #accept} could not price from memory, and whether it is the stream's first. */
+    private QuoteLineInput pending;
+    private boolean loadEarlier;
     private long totalMinor;
 
     QuoteStream(PriceBook book, RequestValidator validator, Clock clock, QuoteService quotes) {
@@ -59,8 +64,14 @@ public final class QuoteStream {
         this.quotes = quotes;
     }
 
-    /** Prices the next line; fails (ending the stream) when request_id or currency_code are missing or change. */
-    public Uni<PricedLine> accept(QuotePricesRequest request) {
+    /**
+     * Takes the next message and returns its answer when memory has it (cached prices and promotions: the
+     * event loop's path), or null when the line needs the database (the stream's first line, which also looks
+     * for an earlier quote with this request_id, or prices not cached): then {@link #pricePending()} answers it
+     * on a worker before the next message is taken. Fails (ending the stream) when request_id or currency_code
+     * are missing or change, or past {@link #MAX_LINES}.
+     */
+    public PricedLine accept(QuotePricesRequest request) {
         boolean first = requestId == null;
         List<BadRequest.FieldViolation> violations = validate(request, first);
         checkStreamFields(request, violations, first);
@@ -72,25 +83,33 @@ public final class QuoteStream {
         QuoteLineInput input = request.getLine();
         if (!violations.isEmpty()) {
             BadRequest.FieldViolation v = violations.get(0);
-            return Uni.createFrom().item(record(failed(index, input, ErrorReason.ERROR_REASON_INVALID_REQUEST,
-                    v.getField() + ": " + v.getDescription())));
+            return record(failed(index, input, ErrorReason.ERROR_REASON_INVALID_REQUEST,
+                    v.getField() + ": " + v.getDescription()));
         }
-        if (first) {
-            return onWorker(() -> {
-                earlier = quotes.findByRequestId(requestId);
-                return record(price(index, input, book.prices(input.getSku()), book.promotions()));
-            });
+        if (!first) {
+            PricedLine replayed = replayed(index, input);
+            if (replayed != null) {
+                return record(replayed);
+            }
+            PriceBook.SkuPrices prices = book.cachedPrices(input.getSku());
+            List<PromotionRecord> promotions = book.cachedPromotions();
+            if (prices != null && promotions != null) {
+                return record(price(index, input, prices, promotions));
+            }
         }
-        PricedLine replayed = replayed(index, input);
-        if (replayed != null) {
-            return Uni.createFrom().item(record(replayed));
+        pending = input;
+        loadEarlier = first;
+        return null;
+    }
+
+    /** Answers the line {@link #accept} left pending, loading what is not cached. Blocking. */
+    public PricedLine pricePending() {
+        QuoteLineInput input = pending;
+        pending = null;
+        if (loadEarlier) {
+            earlier = quotes.findByRequestId(requestId);
         }
-        PriceBook.SkuPrices prices = book.cachedPrices(input.getSku());
-        List<PromotionRecord> promotions = book.cachedPromotions();
-        if (prices != null && promotions != null) {
-            return Uni.createFrom().item(record(price(index, input, prices, promotions)));
-        }
-        return onWorker(() -> record(price(index, input, book.prices(input.getSku()), book.promotions())));
+        return record(price(lines.size(), input, book.prices(input.getSku()), book.promotions()));
     }
 
     /** After the caller half-closed: the quote, persisted when every line priced. Blocking. */
@@ -107,7 +126,7 @@ public final class QuoteStream {
                     .setTotal(MinorUnits.toMoney(totalMinor, currencyCode))
                     .setCreateTime(PricingMessages.timestamp(clock.instant())).build();
         }
-        return quotes.persist(requestId, currencyCode, hash, lines, totalMinor);
+        return quotes.persist(requestId, currencyCode, hash, lines, rows, totalMinor);
     }
 
     /**
@@ -127,7 +146,7 @@ public final class QuoteStream {
 
     private void checkStreamFields(QuotePricesRequest request, List<BadRequest.FieldViolation> violations,
             boolean first) {
-        List<BadRequest.FieldViolation> streamViolations = violations.stream()
+        List<BadRequest.FieldViolation> streamViolations = violations.isEmpty() ? violations : violations.stream()
                 .filter(v -> v.getField().equals("request_id") || v.getField().equals("currency_code")).toList();
         if (!streamViolations.isEmpty()) {
             throw ServiceException.invalidArgument(streamViolations);
@@ -186,7 +205,21 @@ public final class QuoteStream {
         if (priced.promotionId() != null) {
             line.setPromotion(PricingMessages.promotionName(priced.promotionId()));
         }
+        rows.add(row(index, input, priced));
         return line.build();
+    }
+
+    private static QuoteLineEntity row(int index, QuoteLineInput input, PricedUnit priced) {
+        QuoteLineEntity row = new QuoteLineEntity();
+        row.lineIndex = index;
+        row.sku = input.getSku();
+        row.quantity = input.getQuantity();
+        row.unitMinor = priced.unitMinor();
+        row.listUnitMinor = priced.listUnitMinor();
+        row.lineTotalMinor = priced.lineTotalMinor();
+        row.tierMinQuantity = priced.tierMinQuantity();
+        row.promotionId = priced.promotionId();
+        return row;
     }
 
     private static PricedLine failed(int index, QuoteLineInput input, ErrorReason reason, String message) {
@@ -207,9 +240,5 @@ public final class QuoteStream {
             }
         }
         return line;
-    }
-
-    private static Uni<PricedLine> onWorker(java.util.function.Supplier<PricedLine> work) {
-        return Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 }
