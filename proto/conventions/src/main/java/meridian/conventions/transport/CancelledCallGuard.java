@@ -1,5 +1,7 @@
 package meridian.conventions.transport;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.spi.Prioritized;
 
@@ -23,7 +25,8 @@ import io.vertx.ext.web.RoutingContext;
  * benchmark under overload, reproduced by inventory's CancelledCallTest). grpc-java's own transport ignores such
  * writes; this restores that behaviour.
  * <p>
- * The stream's end is seen on the call's event loop (the HTTP response's close handler). A unary response written
+ * The stream's end is seen on the call's event loop (the HTTP response's close handler); if the method had not
+ * closed the call by then, it is told the call was cancelled. A unary response written
  * from a worker thread is handed to that event loop and checked there, so the reset cannot slip in between the check
  * and the write. Streaming responses are checked where they are written (handing them over would hide backpressure
  * from {@code isReady()}). Highest priority: its call wrapper sits next to the transport, under every other
@@ -48,14 +51,45 @@ public class CancelledCallGuard implements ServerInterceptor, Prioritized {
         }
         GuardedCall<ReqT, RespT> guarded = new GuardedCall<>(call, transport, Thread.currentThread(),
                 call.getMethodDescriptor().getType().serverSendsOneMessage());
-        routing.response().closeHandler(ignored -> guarded.streamEnded = true);
-        return new SimpleForwardingServerCallListener<>(next.startCall(guarded, headers)) {
-            @Override
-            public void onCancel() {
-                guarded.streamEnded = true;
+        CancelOnStreamEnd<ReqT> listener = new CancelOnStreamEnd<>(next.startCall(guarded, headers), guarded);
+        routing.response().closeHandler(ignored -> listener.streamEnded());
+        return listener;
+    }
+
+    /**
+     * Tells the method once that its call is cancelled: when the bridge reports it, or when the HTTP/2 stream ends
+     * before the method closed the call (a reset the bridge does not report, quarkusio/quarkus#46986): a server
+     * stream then stops producing instead of reading on into a dead stream.
+     */
+    private static final class CancelOnStreamEnd<ReqT> extends SimpleForwardingServerCallListener<ReqT> {
+        private final GuardedCall<ReqT, ?> call;
+        private final AtomicBoolean finished = new AtomicBoolean();
+
+        CancelOnStreamEnd(ServerCall.Listener<ReqT> delegate, GuardedCall<ReqT, ?> call) {
+            super(delegate);
+            this.call = call;
+        }
+
+        @Override
+        public void onComplete() {
+            finished.set(true);
+            super.onComplete();
+        }
+
+        @Override
+        public void onCancel() {
+            call.streamEnded = true;
+            if (finished.compareAndSet(false, true)) {
                 super.onCancel();
             }
-        };
+        }
+
+        void streamEnded() {
+            call.streamEnded = true;
+            if (!call.closing && finished.compareAndSet(false, true)) {
+                super.onCancel();
+            }
+        }
     }
 
     private static final class GuardedCall<ReqT, RespT> extends SimpleForwardingServerCall<ReqT, RespT> {
@@ -63,6 +97,8 @@ public class CancelledCallGuard implements ServerInterceptor, Prioritized {
         private final Thread eventLoop;
         private final boolean unary;
         private volatile boolean streamEnded;
+        /** The method closed the call: the stream's end that follows is not a cancel. */
+        private volatile boolean closing;
 
         GuardedCall(ServerCall<ReqT, RespT> call, Context transport, Thread eventLoop, boolean unary) {
             super(call);
@@ -83,6 +119,7 @@ public class CancelledCallGuard implements ServerInterceptor, Prioritized {
 
         @Override
         public void close(Status status, Metadata trailers) {
+            closing = true;
             write(() -> super.close(status, trailers));
         }
 
