@@ -5,11 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Flow;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.LongStream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -112,5 +117,67 @@ class ChangeLogTailTest {
         assertThat(subscriber.getItems()).containsExactly(new LogPosition(7, 4), new LogPosition(9, 1),
                 new LogPosition(9, 2), new LogPosition(10, 0));
         subscriber.cancel();
+    }
+
+    /**
+     * The way FlowControlledStream consumes a tail: one item at a time, asked for from another thread (the gRPC
+     * on-ready handler) than the one that delivered the last item, with reads that sometimes find nothing new.
+     * Every round must deliver every entry, in order.
+     */
+    @Test
+    void oneAtATimeRequestsFromAnotherThreadGetEveryEntry() throws Exception {
+        int entries = 2_000;
+        ExecutorService requester = Executors.newSingleThreadExecutor();
+        try {
+            for (int round = 0; round < 20; round++) {
+                ChangeLogTail<Long> tail = new ChangeLogTail<>((after, limit) -> {
+                    List<Long> batch = new ArrayList<>();
+                    int size = ThreadLocalRandom.current().nextInt(0, limit + 1); // 0: caught up, wait for a commit
+                    for (long seq = after + 1; seq <= entries && batch.size() < size; seq++) {
+                        batch.add(seq);
+                    }
+                    return batch;
+                }, Long::longValue, signal, 4, Duration.ofMillis(1), executor);
+                List<Long> delivered = new CopyOnWriteArrayList<>();
+                CompletableFuture<Void> all = new CompletableFuture<>();
+                CompletableFuture<Flow.Subscription> subscription = new CompletableFuture<>();
+                tail.follow(0).subscribe().withSubscriber(new Flow.Subscriber<Long>() {
+                    @Override
+                    public void onSubscribe(Flow.Subscription s) {
+                        subscription.complete(s);
+                        s.request(1);
+                    }
+
+                    @Override
+                    public void onNext(Long item) {
+                        delivered.add(item);
+                        if (delivered.size() == entries) {
+                            all.complete(null);
+                        }
+                        requester.execute(() -> subscription.join().request(1));
+                    }
+
+                    @Override
+                    public void onError(Throwable failure) {
+                        all.completeExceptionally(failure);
+                    }
+
+                    @Override
+                    public void onComplete() {
+                    }
+                });
+                try {
+                    all.get(10, TimeUnit.SECONDS);
+                } catch (TimeoutException stalled) {
+                    throw new AssertionError("round " + round + " stalled after " + delivered.size() + " entries");
+                } finally {
+                    subscription.join().cancel();
+                }
+                assertThat(delivered).as("round %d", round)
+                        .containsExactlyElementsOf(LongStream.rangeClosed(1, entries).boxed().toList());
+            }
+        } finally {
+            requester.shutdownNow();
+        }
     }
 }

@@ -2,9 +2,10 @@ package meridian.conventions.watch;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
 
@@ -84,30 +85,48 @@ public final class ChangeLogTail<T> {
         return follow(new LogPosition(0, afterSequence));
     }
 
-    /** Every entry after {@code after}, then every new one as it is committed, until cancelled. */
+    /**
+     * Every entry after {@code after}, then every new one as it is committed, until cancelled.
+     *
+     * One entry per repetition, from the batch last read. Not {@code onItem().disjoint()} over repeated batches:
+     * in a stress run of Mutiny 3.1.1 (one item requested at a time from another thread, as the gRPC on-ready
+     * handler does) it lost items or demand in about one of 1,000 streams of 2,000 items, and the stream stopped.
+     */
     public Multi<T> follow(LogPosition after) {
-        AtomicReference<LogPosition> position = new AtomicReference<>(after);
-        return Multi.createBy().repeating()
-                .uni(() -> nextBatch(position))
-                .indefinitely()
-                .onItem().disjoint();
+        Reader reader = new Reader(after);
+        return Multi.createBy().repeating().uni(reader::next).indefinitely();
     }
 
-    private Uni<List<T>> nextBatch(AtomicReference<LogPosition> position) {
-        return Uni.createFrom().item(() -> {
-            CompletableFuture<Void> wake = signal.next();
-            List<T> batch = reader.read(position.get(), batchSize);
-            return new Batch<>(batch, wake);
-        }).runSubscriptionOn(blockingExecutor).flatMap(read -> {
-            if (!read.entries().isEmpty()) {
-                position.set(positionOf.apply(read.entries().get(read.entries().size() - 1)));
-                return Uni.createFrom().item(read.entries());
+    /** The position and the entries read but not delivered yet; repetitions run one after another. */
+    private final class Reader {
+        private final Queue<T> unread = new ConcurrentLinkedQueue<>();
+        private volatile LogPosition position;
+
+        Reader(LogPosition after) {
+            position = after;
+        }
+
+        /** The next entry, or null (no item: the repetition goes on) when none was committed within the poll. */
+        Uni<T> next() {
+            T entry = unread.poll();
+            if (entry != null) {
+                return Uni.createFrom().item(entry);
             }
-            // A copy: the timeout cancels what it waits on, and the signal's future is shared by all streams.
-            return Uni.createFrom().completionStage(read.wake().copy())
-                    .ifNoItem().after(pollInterval).recoverWithItem((Void) null)
-                    .replaceWith(List.<T>of());
-        });
+            return Uni.createFrom().item(() -> {
+                CompletableFuture<Void> wake = signal.next();
+                return new Batch<>(reader.read(position, batchSize), wake);
+            }).runSubscriptionOn(blockingExecutor).flatMap(read -> {
+                if (!read.entries().isEmpty()) {
+                    position = positionOf.apply(read.entries().get(read.entries().size() - 1));
+                    unread.addAll(read.entries().subList(1, read.entries().size()));
+                    return Uni.createFrom().item(read.entries().get(0));
+                }
+                // A copy: the timeout cancels what it waits on, and the signal's future is shared by all streams.
+                return Uni.createFrom().completionStage(read.wake().copy())
+                        .ifNoItem().after(pollInterval).recoverWithItem((Void) null)
+                        .map(ignored -> (T) null);
+            });
+        }
     }
 
     private record Batch<T>(List<T> entries, CompletableFuture<Void> wake) {

@@ -5,6 +5,7 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.grpc.Status;
@@ -37,6 +38,7 @@ public final class FlowControlledStream<T> implements Flow.Subscriber<T> {
     private final AtomicBoolean awaitingItem = new AtomicBoolean();
     private final AtomicBoolean stallCheckPending = new AtomicBoolean();
     private final AtomicLong sent = new AtomicLong();
+    private final AtomicInteger requesting = new AtomicInteger();
     private volatile boolean ended;
     private volatile Flow.Subscription subscription;
 
@@ -130,17 +132,27 @@ public final class FlowControlledStream<T> implements Flow.Subscriber<T> {
         }
     }
 
-    /** At most one item is outstanding; the on-ready handler asks again once the transport drains. */
+    /**
+     * At most one item is outstanding; the on-ready handler asks again once the transport drains. The on-ready
+     * handler (event loop) and onNext (the upstream's thread) both get here, and Reactive Streams wants requests
+     * made serially (rule 2.7): one thread requests at a time and re-checks for the others that came by.
+     */
     private void requestIfReady() {
-        Flow.Subscription s = subscription;
-        if (s == null || ended) {
+        if (requesting.getAndIncrement() != 0) {
             return;
         }
-        if (!call.isReady()) {
-            watchForStall();
-        } else if (awaitingItem.compareAndSet(false, true)) {
-            s.request(1);
-        }
+        int missed = 1;
+        do {
+            Flow.Subscription s = subscription;
+            if (s != null && !ended) {
+                if (!call.isReady()) {
+                    watchForStall();
+                } else if (awaitingItem.compareAndSet(false, true)) {
+                    s.request(1);
+                }
+            }
+            missed = requesting.addAndGet(-missed);
+        } while (missed != 0);
     }
 
     private void watchForStall() {
