@@ -35,6 +35,7 @@ import meridian.inventory.v1.StockChange;
 import meridian.orders.client.InventoryClient;
 import meridian.orders.config.OrdersConfig;
 import meridian.orders.persistence.StockWatchCursorEntity;
+import meridian.orders.persistence.StockWatchCursors;
 
 /**
  * Holds one long-lived WatchStockLevels stream to inventory and feeds stock increases to the backorders.
@@ -69,6 +70,7 @@ public class StockWatcher {
     private final OrdersConfig config;
     private final Clock clock;
     private final Tracer tracer;
+    private final StockWatchCursors cursors;
     /** create_time of the last change handled; null before the first. */
     private final AtomicReference<Instant> lastChangeTime = new AtomicReference<>();
     private volatile Cancellable subscription;
@@ -76,12 +78,13 @@ public class StockWatcher {
     private volatile Instant lastSaved = Instant.MIN;
 
     public StockWatcher(InventoryClient inventory, BackorderService backorders, OrdersConfig config, Clock clock,
-            Tracer tracer, MeterRegistry meters) {
+            Tracer tracer, MeterRegistry meters, StockWatchCursors cursors) {
         this.inventory = inventory;
         this.backorders = backorders;
         this.config = config;
         this.clock = clock;
         this.tracer = tracer;
+        this.cursors = cursors;
         Gauge.builder("orders.stock_watch.lag", this, StockWatcher::lagSeconds)
                 .description("Seconds since the create_time of the last stock change handled (grows while none arrive)")
                 .baseUnit("seconds").strongReference(true).register(meters);
@@ -107,10 +110,17 @@ public class StockWatcher {
 
     void start() {
         subscription = Multi.createFrom().deferred(this::connect)
-                .onItem().transformToUniAndConcatenate(change -> Uni.createFrom().item(() -> {
-                    handle(change);
-                    return change;
-                }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
+                .onItem().transformToUniAndConcatenate(change -> {
+                    boolean promote = raisesAvailable(change);
+                    boolean saveCursor = !clock.instant().isBefore(lastSaved.plus(CURSOR_SAVE_INTERVAL));
+                    Uni<StockChange> handled = Uni.createFrom().item(() -> {
+                        handle(change, promote, saveCursor);
+                        return change;
+                    });
+                    // Most changes (a reservation taking stock) need no database work: no hop to a worker for them.
+                    return promote || saveCursor ? handled.runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                            : handled;
+                })
                 .onCompletion().failWith(() -> new IllegalStateException("inventory ended the stock stream"))
                 .onFailure().invoke(this::disconnected)
                 .onFailure().retry().withBackOff(config.stockWatch().reconnectInitialBackoff(),
@@ -146,18 +156,21 @@ public class StockWatcher {
         LOG.infof("stock stream disconnected (%s); reconnecting", failure.toString());
     }
 
-    private void handle(StockChange change) {
-        boolean relevant = change.getOnHandDelta() > change.getReservedDelta();
-        if (relevant) {
-            // Available = on hand - reserved went up: stock arrived or a reservation let go.
+    /** Available = on hand - reserved went up: stock arrived or a reservation let go. */
+    private static boolean raisesAvailable(StockChange change) {
+        return change.getOnHandDelta() > change.getReservedDelta();
+    }
+
+    private void handle(StockChange change, boolean promote, boolean saveCursor) {
+        if (promote) {
             promoteBackorders(change);
         }
         lastChangeTime.set(Instant.ofEpochSecond(change.getCreateTime().getSeconds(), change.getCreateTime().getNanos()));
         // Replaying changes after a restart is harmless (backorder retries are idempotent and stop at the
         // first order still short), so the cursor is saved at most once per interval, not once per change.
-        Instant now = clock.instant();
-        if (!now.isBefore(lastSaved.plus(CURSOR_SAVE_INTERVAL))) {
-            QuarkusTransaction.requiringNew().run(() -> saveCursor(change.getCursor()));
+        if (saveCursor) {
+            Instant now = clock.instant();
+            cursors.save(STREAM, change.getCursor(), now);
             lastSaved = now;
         }
     }
@@ -188,19 +201,5 @@ public class StockWatcher {
         Context extracted = W3CTraceContextPropagator.getInstance()
                 .extract(Context.root(), change.getTraceparent(), TRACEPARENT);
         return Span.fromContext(extracted).getSpanContext();
-    }
-
-    private void saveCursor(String cursor) {
-        StockWatchCursorEntity stored = StockWatchCursorEntity.findById(STREAM);
-        if (stored == null) {
-            stored = new StockWatchCursorEntity();
-            stored.stream = STREAM;
-            stored.cursor = cursor;
-            stored.updateTime = clock.instant();
-            stored.persist();
-        } else {
-            stored.cursor = cursor;
-            stored.updateTime = clock.instant();
-        }
     }
 }
