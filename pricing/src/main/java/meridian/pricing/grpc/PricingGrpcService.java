@@ -119,8 +119,8 @@ public class PricingGrpcService extends PricingServiceGrpc.PricingServiceImplBas
 
     /**
      * Messages the transport may deliver ahead of the one being priced: enough that a pipelining caller's lines
-     * arrive within the read that brought them (their answers are then flushed together when the read ends, not
-     * one flush each), few enough to bound what one stream holds while a line waits for the database.
+     * arrive within the read that brought them (not each in a task of its own after the previous answer), few
+     * enough to bound what one stream holds while a line waits for the database.
      */
     static final int QUOTE_WINDOW = 64;
 
