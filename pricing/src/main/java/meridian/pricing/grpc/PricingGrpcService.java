@@ -1,5 +1,6 @@
 package meridian.pricing.grpc;
 
+import java.util.ArrayDeque;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -9,8 +10,8 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
-import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Vertx;
 import meridian.conventions.errors.GrpcStatusMapper;
 import meridian.conventions.watch.FlowControlledStream;
 import meridian.conventions.watch.LogPosition;
@@ -117,11 +118,18 @@ public class PricingGrpcService extends PricingServiceGrpc.PricingServiceImplBas
     }
 
     /**
-     * Lines are taken one at a time (manual flow control: the next message is requested once this one is
-     * answered), so a line priced on a worker keeps its place without a queue, and the caller's sending paces
-     * the answers. Lines answered from memory are priced and written on the event loop, within the read that
-     * brought them, so Vert.x flushes their answers together. The quote follows the caller's half-close; a
-     * cancelled or failed call never gets there, so nothing is written.
+     * Messages the transport may deliver ahead of the one being priced: enough that a pipelining caller's lines
+     * arrive within the read that brought them (not each in a task of its own after the previous answer), few
+     * enough to bound what one stream holds while a line waits for the database.
+     */
+    static final int QUOTE_WINDOW = 64;
+
+    /**
+     * Lines are answered in order, each as soon as it is priced: from memory on the event loop, within the read
+     * that brought it; a line that needs the database (the first, or prices not cached) is priced on a worker
+     * while the lines after it wait in the call's queue (at most {@link #QUOTE_WINDOW}: the transport is asked
+     * for one more message per line answered). The quote follows the caller's half-close once every line is
+     * answered; a cancelled or failed call never gets there, so nothing is written.
      */
     @Override
     public StreamObserver<QuotePricesRequest> quotePrices(StreamObserver<QuotePricesResponse> response) {
@@ -129,16 +137,24 @@ public class PricingGrpcService extends PricingServiceGrpc.PricingServiceImplBas
         call.disableAutoRequest();
         QuoteCall quote = new QuoteCall(quotes.open(), call);
         call.setOnCancelHandler(quote::cancelled);
-        call.request(1);
+        call.request(QUOTE_WINDOW);
         return quote;
     }
 
-    /** One QuotePrices call; see {@link #quotePrices}. */
+    /**
+     * One QuotePrices call; see {@link #quotePrices}. Its messages and the workers' results all arrive on the
+     * call's event loop, so the queue needs no lock.
+     */
     private final class QuoteCall implements StreamObserver<QuotePricesRequest> {
 
         private final QuoteStream stream;
         private final ServerCallStreamObserver<QuotePricesResponse> call;
-        /** Set once the call failed or was cancelled: a later half-close must not produce a quote. */
+        /** Lines received while an earlier one is priced on a worker. */
+        private final ArrayDeque<QuotePricesRequest> waiting = new ArrayDeque<>();
+        /** A line is being priced on a worker. */
+        private boolean pricing;
+        private boolean halfClosed;
+        /** Set once the call failed, was cancelled or is finishing: no more lines, and no (second) quote. */
         private volatile boolean ended;
 
         QuoteCall(QuoteStream stream, ServerCallStreamObserver<QuotePricesResponse> call) {
@@ -151,17 +167,10 @@ public class PricingGrpcService extends PricingServiceGrpc.PricingServiceImplBas
             if (ended) {
                 return;
             }
-            PricedLine line;
-            try {
-                line = stream.accept(request);
-            } catch (RuntimeException e) {
-                fail(e);
-                return;
-            }
-            if (line != null) {
-                answer(line);
+            if (pricing) {
+                waiting.add(request);
             } else {
-                onWorker(stream::pricePending, this::answer, this::fail);
+                price(request);
             }
         }
 
@@ -173,6 +182,45 @@ public class PricingGrpcService extends PricingServiceGrpc.PricingServiceImplBas
 
         @Override
         public void onCompleted() {
+            halfClosed = true;
+            if (!pricing) {
+                finish();
+            }
+        }
+
+        void cancelled() {
+            ended = true;
+        }
+
+        private void price(QuotePricesRequest request) {
+            PricedLine line;
+            try {
+                line = stream.accept(request);
+            } catch (RuntimeException e) {
+                fail(e);
+                return;
+            }
+            if (line != null) {
+                answer(line);
+                return;
+            }
+            pricing = true;
+            onWorker(stream::pricePending, priced -> {
+                pricing = false;
+                if (ended) {
+                    return;
+                }
+                answer(priced);
+                while (!pricing && !ended && !waiting.isEmpty()) {
+                    price(waiting.poll());
+                }
+                if (!pricing && halfClosed) {
+                    finish();
+                }
+            }, this::fail);
+        }
+
+        private void finish() {
             if (!ended) {
                 ended = true;
                 onWorker(stream::finish, quote -> {
@@ -182,10 +230,6 @@ public class PricingGrpcService extends PricingServiceGrpc.PricingServiceImplBas
             }
         }
 
-        void cancelled() {
-            ended = true;
-        }
-
         private void answer(PricedLine line) {
             call.onNext(QuotePricesResponse.newBuilder().setLine(line).build());
             call.request(1);
@@ -193,6 +237,7 @@ public class PricingGrpcService extends PricingServiceGrpc.PricingServiceImplBas
 
         private void fail(Throwable failure) {
             ended = true;
+            waiting.clear();
             if (!call.isCancelled()) {
                 call.onError(errors.toStatus(failure));
             }
@@ -232,11 +277,17 @@ public class PricingGrpcService extends PricingServiceGrpc.PricingServiceImplBas
 
     /**
      * Runs blocking work on a worker, then {@code then} with its result, or {@code failed} (the failure no longer
-     * passes the call's interceptors, so it is mapped by the caller). Mutiny carries the call's context to the
-     * worker, so the work's spans stay in the call's trace.
+     * passes the call's interceptors, so it is mapped by the caller), both back on the call's event loop, where
+     * its other messages arrive and its answers are written. The work runs on the call's Vert.x context, which
+     * carries the trace, so its spans stay in the call's trace (as for Quarkus' own @Blocking methods).
      */
     private static <T> void onWorker(Supplier<T> work, Consumer<T> then, Consumer<Throwable> failed) {
-        Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()).subscribe()
-                .with(then, failed);
+        Vertx.currentContext().executeBlocking(work::get, false).onComplete(result -> {
+            if (result.succeeded()) {
+                then.accept(result.result());
+            } else {
+                failed.accept(result.cause());
+            }
+        });
     }
 }

@@ -1,15 +1,32 @@
 package meridian.pricing.persistence;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import javax.sql.DataSource;
+
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.PersistenceException;
 
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 
 @ApplicationScoped
 public class QuoteRepository implements PanacheRepositoryBase<QuoteEntity, UUID> {
+
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    private final DataSource dataSource;
+
+    QuoteRepository(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
 
     public Optional<QuoteEntity> findByRequestId(UUID requestId) {
         return find("requestId", requestId).firstResultOptional();
@@ -20,12 +37,29 @@ public class QuoteRepository implements PanacheRepositoryBase<QuoteEntity, UUID>
     }
 
     /**
-     * Inserts the quote and its lines (their quote_id is the quote's) in one statement, the lines passed as
-     * arrays: one round trip and one plan for a 1,000-line quote, where an entity per line cost more than
-     * pricing it.
-     * A request_id already stored fails the statement (unique constraint).
+     * Whether a quote with this request_id is stored: one plain autocommit statement, no JTA transaction or
+     * session, because every QuotePrices stream asks it before its first line is answered and it is almost always
+     * no.
      */
-    public void insert(QuoteEntity quote, List<QuoteLineEntity> lines) {
+    public boolean requestIdTaken(UUID requestId) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement taken = c.prepareStatement("SELECT 1 FROM quote WHERE request_id = ?")) {
+            taken.setObject(1, requestId);
+            try (ResultSet rs = taken.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new PersistenceException("looking up quote request " + requestId + " failed", e);
+        }
+    }
+
+    /**
+     * Inserts the quote and its lines (their quote_id is the quote's) in one autocommit statement, the lines
+     * passed as arrays: one round trip and one plan for a 1,000-line quote, and no JTA transaction or session
+     * around it (a single statement is atomic). Returns false, having stored nothing, when the request_id is
+     * already stored (unique constraint).
+     */
+    public boolean insert(QuoteEntity quote, List<QuoteLineEntity> lines) {
         int n = lines.size();
         Integer[] indexes = new Integer[n];
         String[] skus = new String[n];
@@ -46,24 +80,39 @@ public class QuoteRepository implements PanacheRepositoryBase<QuoteEntity, UUID>
             tierMins[i] = line.tierMinQuantity;
             promotions[i] = line.promotionId;
         }
-        getEntityManager().createNativeQuery("""
-                WITH q AS (
-                  INSERT INTO quote (id, request_id, fingerprint, currency_code, total_minor, create_time, expire_time)
-                  VALUES (:id, :requestId, :fingerprint, :currency, :total, :createTime, :expireTime) RETURNING id)
-                INSERT INTO quote_line (quote_id, line_index, sku, quantity, unit_minor, list_unit_minor,
-                    line_total_minor, tier_min_quantity, promotion_id)
-                SELECT q.id, l.* FROM q, unnest(CAST(:indexes AS integer[]), CAST(:skus AS text[]),
-                    CAST(:quantities AS bigint[]), CAST(:units AS bigint[]), CAST(:listUnits AS bigint[]),
-                    CAST(:totals AS bigint[]), CAST(:tierMins AS bigint[]), CAST(:promotions AS text[]))
-                  AS l(line_index, sku, quantity, unit, list_unit, total, tier_min, promotion)""")
-                .setParameter("id", quote.id).setParameter("requestId", quote.requestId)
-                .setParameter("fingerprint", quote.fingerprint).setParameter("currency", quote.currencyCode)
-                .setParameter("total", quote.totalMinor).setParameter("createTime", quote.createTime)
-                .setParameter("expireTime", quote.expireTime)
-                .setParameter("indexes", indexes).setParameter("skus", skus)
-                .setParameter("quantities", quantities).setParameter("units", units)
-                .setParameter("listUnits", listUnits).setParameter("totals", totals)
-                .setParameter("tierMins", tierMins).setParameter("promotions", promotions)
-                .executeUpdate();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement insert = c.prepareStatement("""
+                        WITH q AS (
+                          INSERT INTO quote (id, request_id, fingerprint, currency_code, total_minor, create_time,
+                                             expire_time)
+                          VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id)
+                        INSERT INTO quote_line (quote_id, line_index, sku, quantity, unit_minor, list_unit_minor,
+                            line_total_minor, tier_min_quantity, promotion_id)
+                        SELECT q.id, l.* FROM q, unnest(?::integer[], ?::text[], ?::bigint[], ?::bigint[],
+                            ?::bigint[], ?::bigint[], ?::bigint[], ?::text[])
+                          AS l(line_index, sku, quantity, unit, list_unit, total, tier_min, promotion)""")) {
+            insert.setObject(1, quote.id);
+            insert.setObject(2, quote.requestId);
+            insert.setString(3, quote.fingerprint);
+            insert.setString(4, quote.currencyCode);
+            insert.setLong(5, quote.totalMinor);
+            insert.setObject(6, OffsetDateTime.ofInstant(quote.createTime, ZoneOffset.UTC));
+            insert.setObject(7, OffsetDateTime.ofInstant(quote.expireTime, ZoneOffset.UTC));
+            insert.setArray(8, c.createArrayOf("integer", indexes));
+            insert.setArray(9, c.createArrayOf("text", skus));
+            insert.setArray(10, c.createArrayOf("bigint", quantities));
+            insert.setArray(11, c.createArrayOf("bigint", units));
+            insert.setArray(12, c.createArrayOf("bigint", listUnits));
+            insert.setArray(13, c.createArrayOf("bigint", totals));
+            insert.setArray(14, c.createArrayOf("bigint", tierMins));
+            insert.setArray(15, c.createArrayOf("text", promotions));
+            insert.executeUpdate();
+            return true;
+        } catch (SQLException e) {
+            if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                return false;
+            }
+            throw new PersistenceException("storing quote " + quote.id + " failed", e);
+        }
     }
 }

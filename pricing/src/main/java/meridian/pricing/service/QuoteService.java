@@ -8,7 +8,6 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.PersistenceException;
 
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -77,19 +76,24 @@ public class QuoteService {
         return stored.quote();
     }
 
-    /** The quote an earlier stream with this request_id persisted, if any. Blocking. */
+    /**
+     * The quote an earlier stream with this request_id persisted, if any. Blocking. A plain existence check first:
+     * nearly every stream is new, and only a retry pays for loading the quote in a transaction.
+     */
     StoredQuote findByRequestId(String requestId) {
         UUID id = UUID.fromString(requestId);
+        if (!quotes.requestIdTaken(id)) {
+            return null;
+        }
         return QuarkusTransaction.requiringNew()
                 .call(() -> quotes.findByRequestId(id).map(this::load).orElse(null));
     }
 
     /**
      * Persists a fully priced quote ({@code lines} as answered, {@code rows} the same in minor units) in one
-     * transaction. A concurrent stream with the same request_id that
-     * committed first wins: its quote is returned when the lines are the same, else REQUEST_ID_REUSED.
+     * statement. A concurrent stream with the same request_id that committed first wins: its quote is returned
+     * when the lines are the same, else REQUEST_ID_REUSED. No span of its own: the statement's span is the work.
      */
-    @WithSpan
     Quote persist(String requestId, String currencyCode, String fingerprint, List<PricedLine> lines,
             List<QuoteLineEntity> rows, long totalMinor) {
         Instant now = PricingMessages.now(clock);
@@ -101,12 +105,10 @@ public class QuoteService {
         quote.totalMinor = totalMinor;
         quote.createTime = now;
         quote.expireTime = now.plus(config.quoteTtl());
-        try {
-            QuarkusTransaction.requiringNew().run(() -> quotes.insert(quote, rows));
-        } catch (PersistenceException | io.quarkus.narayana.jta.QuarkusTransactionException e) {
+        if (!quotes.insert(quote, rows)) {
             StoredQuote winner = findByRequestId(requestId);
             if (winner == null) {
-                throw e;
+                throw new IllegalStateException("quote request " + requestId + " conflicted but is not stored");
             }
             return sameRequest(winner, requestId, fingerprint);
         }
