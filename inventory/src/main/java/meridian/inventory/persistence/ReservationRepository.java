@@ -10,9 +10,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -153,23 +151,124 @@ public class ReservationRepository implements PanacheRepositoryBase<ReservationE
         }
     }
 
-    /** The reservation, locked until the end of the transaction; empty when unknown. */
-    public Optional<ReservationRecord> lock(UUID id) {
+    /**
+     * How CommitReservation or ReleaseReservation ends an active reservation: the state it moves to (also the
+     * ledger kind), whether the units leave on hand (commit ships them), whether only before its expiry, and the
+     * ended states that answer unchanged.
+     */
+    public record Ending(String operation, ReservationState to, LedgerKind kind, boolean ships,
+            boolean onlyBeforeExpiry, List<ReservationState> unchanged) {
+    }
+
+    /**
+     * What {@link #end} found and did. {@code reservation} is as locked, before any change. Not {@code proceeds}:
+     * its state refuses the ending, nothing was done. Not {@code claimed}: the request_id was claimed before,
+     * nothing was done. {@code changed}: it was active and is now ended, its stock moved.
+     */
+    public record Ended(ReservationRecord reservation, boolean proceeds, boolean claimed, boolean changed) {
+    }
+
+    /**
+     * CommitReservation or ReleaseReservation in one statement, on its own (autocommit: one round trip): locks
+     * the reservation, and only if its state allows the ending claims the idempotency key (a duplicate waits for
+     * the first call on the reservation's lock, then claims nothing); only if claimed and active it sets the
+     * new state, locks the lines' stock levels in (location, SKU) order, appends the ledger entries in that order
+     * and sets the stock levels to the values after them, each entry's sequence as version. The key stores no
+     * response: the answer is the reservation as ended, which never changes again, so a replay reads it back.
+     * Empty when the reservation is unknown.
+     */
+    public Optional<Ended> end(UUID id, Ending ending, UUID requestId, String fingerprint, Instant now) {
+        ReservationRecord found = null;
+        boolean claimed = false;
+        boolean changes = false;
+        List<ReservationRecord.Line> lines = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
-                PreparedStatement select = c.prepareStatement("""
-                        SELECT id, request_id, state, expire_time, create_time, update_time
-                        FROM reservation WHERE id = ? FOR UPDATE""")) {
-            select.setObject(1, id);
-            List<ReservationRecord> found = new ArrayList<>();
-            try (ResultSet rs = select.executeQuery()) {
+                PreparedStatement end = c.prepareStatement("""
+                        WITH r AS MATERIALIZED (
+                          SELECT id, request_id, state, expire_time, create_time, update_time,
+                                 state = 'ACTIVE' AND (NOT ?::boolean OR expire_time > ?::timestamptz) AS changes
+                          FROM reservation WHERE id = ?::uuid
+                          FOR UPDATE),
+                        claim AS (
+                          INSERT INTO idempotency_key (request_id, operation, fingerprint, create_time)
+                          SELECT ?::uuid, ?::text, ?::text, ?::timestamptz FROM r
+                          WHERE r.changes OR r.state = ANY (?::text[])
+                          ON CONFLICT (request_id) DO NOTHING
+                          RETURNING request_id, create_time),
+                        line AS (
+                          SELECT l.line_no, l.location_id, l.sku, l.quantity
+                          FROM reservation_line l JOIN r ON l.reservation_id = r.id),
+                        ended AS (
+                          UPDATE reservation SET state = ?::text, update_time = claim.create_time
+                          FROM r, claim WHERE reservation.id = r.id AND r.changes
+                          RETURNING reservation.id, claim.request_id, claim.create_time),
+                        locked AS MATERIALIZED (
+                          SELECT s.location_id, s.sku, s.on_hand, s.reserved, line.quantity
+                          FROM stock_level s JOIN line ON s.location_id = line.location_id AND s.sku = line.sku
+                          WHERE EXISTS (SELECT FROM ended)
+                          ORDER BY s.location_id, s.sku
+                          FOR NO KEY UPDATE OF s),
+                        moved AS (
+                          SELECT location_id, sku, CASE WHEN ?::boolean THEN -quantity ELSE 0 END AS on_hand_delta,
+                                 -quantity AS reserved_delta, on_hand, reserved
+                          FROM locked),
+                        entry AS (
+                          INSERT INTO stock_ledger (kind, location_id, sku, on_hand_delta, reserved_delta, on_hand_after,
+                                                    reserved_after, reservation_id, request_id, create_time, traceparent)
+                          SELECT ?::text, m.location_id, m.sku, m.on_hand_delta, m.reserved_delta,
+                                 m.on_hand + m.on_hand_delta, m.reserved + m.reserved_delta, ended.id, ended.request_id,
+                                 ended.create_time, ?::text
+                          FROM moved m, ended ORDER BY m.location_id, m.sku
+                          RETURNING seq, location_id, sku, on_hand_after, reserved_after, create_time),
+                        stamped AS (
+                          UPDATE stock_level s SET on_hand = entry.on_hand_after, reserved = entry.reserved_after,
+                                                   version = entry.seq, update_time = entry.create_time
+                          FROM entry WHERE s.location_id = entry.location_id AND s.sku = entry.sku)
+                        SELECT r.request_id, r.state, r.expire_time, r.create_time, r.update_time, r.changes,
+                               EXISTS (SELECT FROM claim), line.location_id, line.sku, line.quantity
+                        FROM r LEFT JOIN line ON true ORDER BY line.line_no""")) {
+            end.setBoolean(1, ending.onlyBeforeExpiry());
+            end.setTimestamp(2, Timestamp.from(now));
+            end.setObject(3, id);
+            end.setObject(4, requestId);
+            end.setString(5, ending.operation());
+            end.setString(6, fingerprint);
+            end.setTimestamp(7, Timestamp.from(now));
+            end.setArray(8, texts(c, ending.unchanged().stream().map(Enum::name).toList()));
+            end.setString(9, ending.to().name());
+            end.setBoolean(10, ending.ships());
+            end.setString(11, ending.kind().name());
+            end.setString(12, LedgerRepository.currentTraceparent());
+            try (ResultSet rs = end.executeQuery()) {
                 while (rs.next()) {
-                    found.add(record(rs));
+                    if (found == null) {
+                        found = new ReservationRecord(id, rs.getObject(1, UUID.class),
+                                ReservationState.valueOf(rs.getString(2)), rs.getTimestamp(3).toInstant(),
+                                rs.getTimestamp(4).toInstant(), rs.getTimestamp(5).toInstant(), List.of());
+                        changes = rs.getBoolean(6);
+                        claimed = rs.getBoolean(7);
+                    }
+                    if (rs.getString(8) != null) {
+                        lines.add(new ReservationRecord.Line(new StockKey(rs.getString(8), rs.getString(9)),
+                                rs.getLong(10)));
+                    }
                 }
             }
-            return withLines(c, found).stream().findFirst();
         } catch (SQLException e) {
             throw PersistenceFailure.of(e);
+        } finally {
+            // It held a transaction id (it locked the reservation): its end may release newer ledger entries.
+            if (found != null) {
+                ledgerSignal.committed();
+            }
         }
+        if (found == null) {
+            return Optional.empty();
+        }
+        ReservationRecord reservation = new ReservationRecord(id, found.requestId(), found.state(),
+                found.expireTime(), found.createTime(), found.updateTime(), List.copyOf(lines));
+        boolean proceeds = changes || ending.unchanged().contains(reservation.state());
+        return Optional.of(new Ended(reservation, proceeds, claimed, claimed && changes));
     }
 
     /** The reservation without locking; empty when unknown. */
@@ -180,19 +279,6 @@ public class ReservationRepository implements PanacheRepositoryBase<ReservationE
     /** How many reservations are active. */
     public long countActive() {
         return count("state", ReservationState.ACTIVE);
-    }
-
-    public void updateState(UUID id, ReservationState state, Instant now) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement update = c.prepareStatement(
-                        "UPDATE reservation SET state = ?, update_time = ? WHERE id = ?")) {
-            update.setString(1, state.name());
-            update.setTimestamp(2, Timestamp.from(now));
-            update.setObject(3, id);
-            update.executeUpdate();
-        } catch (SQLException e) {
-            throw PersistenceFailure.of(e);
-        }
     }
 
     /**
@@ -213,33 +299,5 @@ public class ReservationRepository implements PanacheRepositoryBase<ReservationE
             r.updateTime = now;
         }
         return asTheyWere;
-    }
-
-    private static ReservationRecord record(ResultSet rs) throws SQLException {
-        return new ReservationRecord(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
-                ReservationState.valueOf(rs.getString(3)), rs.getTimestamp(4).toInstant(),
-                rs.getTimestamp(5).toInstant(), rs.getTimestamp(6).toInstant(), List.of());
-    }
-
-    private static List<ReservationRecord> withLines(Connection c, List<ReservationRecord> reservations)
-            throws SQLException {
-        if (reservations.isEmpty()) {
-            return reservations;
-        }
-        Map<UUID, List<ReservationRecord.Line>> lines = new LinkedHashMap<>();
-        reservations.forEach(r -> lines.put(r.id(), new ArrayList<>()));
-        try (PreparedStatement select = c.prepareStatement("""
-                SELECT reservation_id, location_id, sku, quantity FROM reservation_line
-                WHERE reservation_id = ANY (?) ORDER BY reservation_id, line_no""")) {
-            select.setArray(1, c.createArrayOf("uuid", lines.keySet().toArray()));
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    lines.get(rs.getObject(1, UUID.class)).add(new ReservationRecord.Line(
-                            new StockKey(rs.getString(2), rs.getString(3)), rs.getLong(4)));
-                }
-            }
-        }
-        return reservations.stream().map(r -> new ReservationRecord(r.id(), r.requestId(), r.state(),
-                r.expireTime(), r.createTime(), r.updateTime(), List.copyOf(lines.get(r.id())))).toList();
     }
 }

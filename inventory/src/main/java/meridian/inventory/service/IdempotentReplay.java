@@ -17,13 +17,18 @@ final class IdempotentReplay {
 
     static <T extends Message> T replay(StoredRequest stored, UUID requestId, String operation, String fingerprint,
             Parser<T> parser) {
-        if (!stored.operation().equals(operation) || !stored.fingerprint().equals(fingerprint)) {
-            throw ServiceException.requestIdReused(requestId.toString());
-        }
+        check(stored, requestId, operation, fingerprint);
         try {
             return parser.parseFrom(stored.response());
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException("stored response of " + operation + " is unreadable", e);
+        }
+    }
+
+    /** REQUEST_ID_REUSED unless the earlier call was this same request. */
+    static void check(StoredRequest stored, UUID requestId, String operation, String fingerprint) {
+        if (!stored.operation().equals(operation) || !stored.fingerprint().equals(fingerprint)) {
+            throw ServiceException.requestIdReused(requestId.toString());
         }
     }
 }

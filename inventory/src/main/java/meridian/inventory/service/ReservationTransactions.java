@@ -6,9 +6,9 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,12 +20,13 @@ import meridian.conventions.errors.ErrorReasons;
 import meridian.conventions.errors.ServiceException;
 import meridian.inventory.config.InventoryConfig;
 import meridian.inventory.persistence.IdempotencyKeyRepository;
-import meridian.inventory.persistence.IdempotencyKeyRepository.StoredRequest;
 import meridian.inventory.persistence.LedgerKind;
 import meridian.inventory.persistence.LedgerRepository;
 import meridian.inventory.persistence.LedgerRow;
 import meridian.inventory.persistence.ReservationRecord;
 import meridian.inventory.persistence.ReservationRepository;
+import meridian.inventory.persistence.ReservationRepository.Ended;
+import meridian.inventory.persistence.ReservationRepository.Ending;
 import meridian.inventory.persistence.ReservationState;
 import meridian.inventory.persistence.StockKey;
 import meridian.inventory.persistence.StockLevelRepository;
@@ -45,6 +46,12 @@ class ReservationTransactions {
     static final String RESERVE = "ReserveStock";
     static final String COMMIT = "CommitReservation";
     static final String RELEASE = "ReleaseReservation";
+    /** A commit ships the units; only before the reservation's expiry; a committed one answers unchanged. */
+    private static final Ending COMMITTING = new Ending(COMMIT, ReservationState.COMMITTED, LedgerKind.COMMITTED, true,
+            true, List.of(ReservationState.COMMITTED));
+    /** A release gives the units back; an already released or expired one answers unchanged. */
+    private static final Ending RELEASING = new Ending(RELEASE, ReservationState.RELEASED, LedgerKind.RELEASED, false,
+            false, List.of(ReservationState.RELEASED, ReservationState.EXPIRED));
 
     private final IdempotencyKeyRepository keys;
     private final StockLevelRepository stock;
@@ -111,61 +118,36 @@ class ReservationTransactions {
         return IntStream.range(0, lines.size()).boxed().sorted(Comparator.comparing(i -> lines.get(i).key())).toList();
     }
 
-    @Transactional
     CommitReservationResponse commit(UUID id, UUID requestId, String fingerprint) {
-        Instant now = clock.now();
-        ReservationRecord reservation = lockReservation(id);
-        switch (reservation.state()) {
-            case RELEASED -> throw notCommittable(reservation, ErrorReason.ERROR_REASON_RESERVATION_RELEASED,
-                    "was released");
-            case EXPIRED -> throw notCommittable(reservation, ErrorReason.ERROR_REASON_RESERVATION_EXPIRED,
-                    "expired");
-            case ACTIVE -> {
-                if (!now.isBefore(reservation.expireTime())) {
-                    throw notCommittable(reservation, ErrorReason.ERROR_REASON_RESERVATION_EXPIRED, "expired");
-                }
-            }
-            case COMMITTED -> {
-            }
-        }
-        boolean changes = reservation.state() == ReservationState.ACTIVE;
-        ReservationRecord result = changes ? reservation.withState(ReservationState.COMMITTED, now) : reservation;
-        CommitReservationResponse response = CommitReservationResponse.newBuilder()
-                .setReservation(ContractMessages.reservation(result)).build();
-        Optional<StoredRequest> stored = keys.claim(requestId, COMMIT, fingerprint, response.toByteArray(), now);
-        if (stored.isPresent()) {
-            return IdempotentReplay.replay(stored.get(), requestId, COMMIT, fingerprint,
-                    CommitReservationResponse.parser());
-        }
-        if (changes) {
-            reservations.updateState(id, ReservationState.COMMITTED, now);
-            moveStock(List.of(reservation), LedgerKind.COMMITTED, requestId, now);
-        }
-        return response;
+        ReservationRecord committed = end(id, COMMITTING, requestId, fingerprint, r -> r.state() == ReservationState.RELEASED
+                ? notCommittable(r, ErrorReason.ERROR_REASON_RESERVATION_RELEASED, "was released")
+                : notCommittable(r, ErrorReason.ERROR_REASON_RESERVATION_EXPIRED, "expired"));
+        return CommitReservationResponse.newBuilder().setReservation(ContractMessages.reservation(committed)).build();
     }
 
-    @Transactional
     ReleaseReservationResponse release(UUID id, UUID requestId, String fingerprint) {
+        ReservationRecord released = end(id, RELEASING, requestId, fingerprint, r -> notCommittable(r,
+                ErrorReason.ERROR_REASON_RESERVATION_COMMITTED, "was committed and cannot be released"));
+        return ReleaseReservationResponse.newBuilder().setReservation(ContractMessages.reservation(released)).build();
+    }
+
+    /**
+     * Commit or release in one statement (ReservationRepository.end), no JTA transaction. Returns the reservation
+     * as ended: the first answer and every replay of its request_id alike.
+     */
+    private ReservationRecord end(UUID id, Ending ending, UUID requestId, String fingerprint,
+            Function<ReservationRecord, ServiceException> refusal) {
         Instant now = clock.now();
-        ReservationRecord reservation = lockReservation(id);
-        if (reservation.state() == ReservationState.COMMITTED) {
-            throw notCommittable(reservation, ErrorReason.ERROR_REASON_RESERVATION_COMMITTED,
-                    "was committed and cannot be released");
+        Ended ended = reservations.end(id, ending, requestId, fingerprint, now)
+                .orElseThrow(() -> ServiceException.notFound(ContractMessages.reservationName(id)));
+        ReservationRecord reservation = ended.reservation();
+        if (!ended.proceeds()) {
+            throw refusal.apply(reservation);
         }
-        boolean changes = reservation.state() == ReservationState.ACTIVE;
-        ReservationRecord result = changes ? reservation.withState(ReservationState.RELEASED, now) : reservation;
-        ReleaseReservationResponse response = ReleaseReservationResponse.newBuilder()
-                .setReservation(ContractMessages.reservation(result)).build();
-        Optional<StoredRequest> stored = keys.claim(requestId, RELEASE, fingerprint, response.toByteArray(), now);
-        if (stored.isPresent()) {
-            return IdempotentReplay.replay(stored.get(), requestId, RELEASE, fingerprint,
-                    ReleaseReservationResponse.parser());
+        if (!ended.claimed()) {
+            IdempotentReplay.check(keys.stored(requestId), requestId, ending.operation(), fingerprint);
         }
-        if (changes) {
-            reservations.updateState(id, ReservationState.RELEASED, now);
-            moveStock(List.of(reservation), LedgerKind.RELEASED, requestId, now);
-        }
-        return response;
+        return ended.changed() ? reservation.withState(ending.to(), now) : reservation;
     }
 
     /** Expires one batch of overdue reservations; returns how many. */
@@ -177,10 +159,6 @@ class ReservationTransactions {
             moveStock(due, LedgerKind.EXPIRED, null, now);
         }
         return due.size();
-    }
-
-    private ReservationRecord lockReservation(UUID id) {
-        return reservations.lock(id).orElseThrow(() -> ServiceException.notFound(ContractMessages.reservationName(id)));
     }
 
     /**

@@ -16,9 +16,9 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import com.google.rpc.BadRequest;
 
+import build.buf.protovalidate.Config;
 import build.buf.protovalidate.ValidationResult;
 import build.buf.protovalidate.Validator;
-import build.buf.protovalidate.ValidatorFactory;
 import build.buf.protovalidate.exceptions.ValidationException;
 import build.buf.validate.ValidateProto;
 import build.buf.validate.FieldPath;
@@ -30,8 +30,9 @@ import meridian.conventions.errors.ServiceException;
  * Checks a message against the buf.validate rules of its contract. The interceptor uses it for
  * single-message requests; streaming endpoints use it per message, to report a bad line in-band.
  *
- * Small messages already found valid are remembered: protovalidate's CEL runtime compiles every
- * {@code string.pattern} regex again on each evaluation (about 20 µs per resource name), and hot
+ * Rules are evaluated by {@link PatternCachingValidator}: protovalidate 1.1.0's CEL runtime would compile every
+ * {@code string.pattern} regex again on each evaluation (about 20 µs per resource name). Small messages already
+ * found valid are also remembered: the CEL evaluation itself is most of a hot read's validation, and hot
  * reads repeat the same few thousand requests. Validity of a message is a pure function of its
  * content unless a rule reads the clock ({@code now}, {@code *_now}, {@code within}); messages whose
  * rules do are never remembered. Invalid messages are never remembered either (rare, and their
@@ -47,7 +48,7 @@ public class RequestValidator {
     static final int MEMO_MAX_MESSAGE_BYTES = 256;
     static final long MEMO_MAX_ENTRIES = 10_000;
 
-    private final Validator validator = ValidatorFactory.newBuilder().build();
+    private final Validator validator = new PatternCachingValidator(Config.newBuilder().build());
     private final Cache<Message, Boolean> knownValid = Caffeine.newBuilder().maximumSize(MEMO_MAX_ENTRIES).build();
     private final Map<Descriptor, Boolean> clockFree = new ConcurrentHashMap<>();
 
