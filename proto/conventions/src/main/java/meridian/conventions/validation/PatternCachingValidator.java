@@ -12,6 +12,8 @@ import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Message;
 import com.google.re2j.Pattern;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 import build.buf.protovalidate.Config;
 import build.buf.protovalidate.ValidationResult;
 import build.buf.protovalidate.Validator;
@@ -34,8 +36,13 @@ import dev.cel.runtime.CelStandardFunctions;
  * the fix protovalidate-java made after 1.1.0 (PR 459, in 1.2.2), whose releases need protobuf-java 4.34, newer than
  * Quarkus' 4.33. The evaluator builder it needs is package-private in 1.1.0, so it is reached through method
  * handles (classpath packages are open), which also works when the test class loaders load this module and
- * protovalidate separately. Delete this class when protovalidate can be upgraded.
+ * protovalidate separately. Delete this class when protovalidate can be upgraded. The classes it reaches are
+ * registered for reflection so a native image keeps them reachable.
  */
+@RegisterForReflection(methods = true, classNames = { "build.buf.protovalidate.EvaluatorBuilder",
+        "build.buf.protovalidate.Evaluator", "build.buf.protovalidate.Value", "build.buf.protovalidate.ValidateLibrary",
+        "build.buf.protovalidate.MessageValue", "build.buf.protovalidate.RuleViolation",
+        "build.buf.protovalidate.RuleViolation$Builder" })
 public final class PatternCachingValidator implements Validator {
 
     /** Patterns come from the contracts' rules; bounded in case a custom rule builds one from its input. */
