@@ -321,7 +321,7 @@ public final class Suite {
                     pids.put(service, pid);
                 }
                 for (String service : wave) {
-                    services.get(service).awaitServing(Duration.ofSeconds(120));
+                    services.get(service).awaitServing(Duration.ofSeconds(120), Duration.ofMillis(20));
                     report.startup(service + (traced ? "" : " (tracing off)") + (wave.size() > 1 ? " (started with "
                             + String.join(", ", wave) + ")" : ""), (System.nanoTime() - starts.get(service)) / 1e9);
                 }
@@ -549,6 +549,7 @@ public final class Suite {
                             .sayHello(HelloRequest.newBuilder().setName("up").build());
                     return (System.nanoTime() - child.startNanos()) / 1e9;
                 } catch (StatusRuntimeException notYet) {
+                    channel.resetConnectBackoff(); // see ServiceProcess.awaitServing
                     sleep(Duration.ofMillis(20));
                 }
             }

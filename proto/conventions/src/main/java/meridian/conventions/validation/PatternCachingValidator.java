@@ -5,6 +5,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -51,6 +52,7 @@ public final class PatternCachingValidator implements Validator {
     private final Object evaluatorBuilder;
     private final boolean failFast;
     private final MethodHandle load;
+    private final MethodHandle compiled;
     private final MethodHandle evaluate;
     private final MethodHandle messageValue;
     private final MethodHandle buildViolation;
@@ -84,6 +86,7 @@ public final class PatternCachingValidator implements Validator {
             evaluatorBuilder = lookup.findConstructor(builderType,
                     MethodType.methodType(void.class, Cel.class, Config.class)).invoke(cel, config);
             load = lookup.findVirtual(builderType, "load", MethodType.methodType(evaluatorType, Descriptor.class));
+            compiled = lookup.findGetter(builderType, "evaluatorCache", Map.class);
             evaluate = lookup.findVirtual(evaluatorType, "evaluate",
                     MethodType.methodType(List.class, valueType, boolean.class));
             messageValue = lookup.findConstructor(Class.forName("build.buf.protovalidate.MessageValue"),
@@ -110,6 +113,26 @@ public final class PatternCachingValidator implements Validator {
             return options.enableRegexPartialMatch() ? pattern.matcher(value).find() : pattern.matcher(value).matches();
         } catch (RuntimeException e) {
             throw new CelRuntimeException(e, CelErrorCode.INVALID_ARGUMENT);
+        }
+    }
+
+    /** Compiles the rules of {@code type} and of the messages it contains now, so that no call waits for it. */
+    public void prepare(Descriptor type) throws ValidationException {
+        try {
+            load.invoke(evaluatorBuilder, type);
+        } catch (ValidationException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether the rules of {@code type} are compiled. */
+    public boolean isPrepared(Descriptor type) {
+        try {
+            return ((Map<?, ?>) compiled.invoke(evaluatorBuilder)).containsKey(type);
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
         }
     }
 
