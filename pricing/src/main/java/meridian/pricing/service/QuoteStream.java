@@ -134,14 +134,14 @@ public final class QuoteStream {
     /**
      * The request's violations. After the first message, request_id and currency_code equal to the first
      * message's are valid already, so only the line is checked (the validator's CEL rules cost more per
-     * message than the pricing itself). Without the validator's memo: a stream's messages rarely repeat.
+     * message than the pricing itself).
      */
     private List<BadRequest.FieldViolation> validate(QuotePricesRequest request, boolean first) {
         if (first || !request.hasLine() || !requestId.equals(request.getRequestId())
                 || !currencyCode.equals(request.getCurrencyCode())) {
-            return validator.violationsNotRemembered(request);
+            return validator.violations(request);
         }
-        List<BadRequest.FieldViolation> violations = validator.violationsNotRemembered(request.getLine());
+        List<BadRequest.FieldViolation> violations = validator.violations(request.getLine());
         return violations.isEmpty() ? violations
                 : violations.stream().map(v -> v.toBuilder().setField("line." + v.getField()).build()).toList();
     }

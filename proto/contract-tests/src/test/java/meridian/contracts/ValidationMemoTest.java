@@ -20,7 +20,6 @@ import build.buf.validate.ValidateProto;
 import meridian.conventions.validation.RequestValidator;
 import meridian.inventory.v1.ReserveStockRequest;
 import meridian.pricing.v1.GetPriceRequest;
-import meridian.pricing.v1.QuoteLineInput;
 import meridian.pricing.v1.QuotePricesRequest;
 
 /**
@@ -42,24 +41,6 @@ class ValidationMemoTest {
             assertThat(validator.violations(valid.toBuilder().build())).isEmpty();
             assertThat(validator.violations(invalid)).extracting(BadRequest.FieldViolation::getField)
                     .containsExactly("name");
-        }
-    }
-
-    @Test
-    void messagesValidatedWithoutTheMemoGetTheSameAnswers() {
-        QuotePricesRequest valid = QuotePricesRequest.newBuilder().setRequestId("6f1c1f0e-8d8a-4a47-9a53-0b7c1a0c9e11")
-                .setCurrencyCode("EUR").setLine(QuoteLineInput.newBuilder().setSku("SKU-1").setQuantity(2)).build();
-        QuotePricesRequest badLine = valid.toBuilder()
-                .setLine(QuoteLineInput.newBuilder().setSku("sku 1").setQuantity(0)).build();
-        for (int i = 0; i < 3; i++) {
-            assertThat(validator.violationsNotRemembered(valid)).isEmpty();
-            assertThat(validator.violationsNotRemembered(valid.getLine())).isEmpty();
-            assertThat(validator.violationsNotRemembered(badLine)).extracting(BadRequest.FieldViolation::getField)
-                    .containsExactlyInAnyOrderElementsOf(validator.violations(badLine).stream()
-                            .map(BadRequest.FieldViolation::getField).toList())
-                    .containsExactlyInAnyOrder("line.sku", "line.quantity");
-            assertThat(validator.violationsNotRemembered(badLine.getLine()))
-                    .extracting(BadRequest.FieldViolation::getField).containsExactlyInAnyOrder("sku", "quantity");
         }
     }
 
