@@ -61,7 +61,11 @@ public final class MinorUnits {
 
     /** {@code minor} units of {@code currencyCode} as Money. */
     public static Money toMoney(long minor, String currencyCode) {
-        int digits = digits(currencyCode);
+        return toMoney(minor, currencyCode, digits(currencyCode));
+    }
+
+    /** As {@link #toMoney(long, String)}, with the currency's {@link #digits} looked up once by the caller. */
+    public static Money toMoney(long minor, String currencyCode, int digits) {
         long scale = POWERS[digits];
         return Money.newBuilder().setCurrencyCode(currencyCode).setUnits(minor / scale)
                 .setNanos((int) ((minor % scale) * POWERS[9 - digits])).build();

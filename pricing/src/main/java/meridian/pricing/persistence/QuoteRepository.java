@@ -15,6 +15,8 @@ import javax.sql.DataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.PersistenceException;
 
+import org.postgresql.PGConnection;
+
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 
 @ApplicationScoped
@@ -61,13 +63,13 @@ public class QuoteRepository implements PanacheRepositoryBase<QuoteEntity, UUID>
      */
     public boolean insert(QuoteEntity quote, List<QuoteLineEntity> lines) {
         int n = lines.size();
-        Integer[] indexes = new Integer[n];
+        int[] indexes = new int[n];
         String[] skus = new String[n];
-        Long[] quantities = new Long[n];
-        Long[] units = new Long[n];
-        Long[] listUnits = new Long[n];
-        Long[] totals = new Long[n];
-        Long[] tierMins = new Long[n];
+        long[] quantities = new long[n];
+        long[] units = new long[n];
+        long[] listUnits = new long[n];
+        long[] totals = new long[n];
+        long[] tierMins = new long[n];
         String[] promotions = new String[n];
         for (int i = 0; i < n; i++) {
             QuoteLineEntity line = lines.get(i);
@@ -91,6 +93,8 @@ public class QuoteRepository implements PanacheRepositoryBase<QuoteEntity, UUID>
                         SELECT q.id, l.* FROM q, unnest(?::integer[], ?::text[], ?::bigint[], ?::bigint[],
                             ?::bigint[], ?::bigint[], ?::bigint[], ?::text[])
                           AS l(line_index, sku, quantity, unit, list_unit, total, tier_min, promotion)""")) {
+            // Primitive arrays go to PostgreSQL in binary (boxed ones as text, formatted and parsed per element).
+            PGConnection pg = c.unwrap(PGConnection.class);
             insert.setObject(1, quote.id);
             insert.setObject(2, quote.requestId);
             insert.setString(3, quote.fingerprint);
@@ -98,13 +102,13 @@ public class QuoteRepository implements PanacheRepositoryBase<QuoteEntity, UUID>
             insert.setLong(5, quote.totalMinor);
             insert.setObject(6, OffsetDateTime.ofInstant(quote.createTime, ZoneOffset.UTC));
             insert.setObject(7, OffsetDateTime.ofInstant(quote.expireTime, ZoneOffset.UTC));
-            insert.setArray(8, c.createArrayOf("integer", indexes));
+            insert.setArray(8, pg.createArrayOf("integer", indexes));
             insert.setArray(9, c.createArrayOf("text", skus));
-            insert.setArray(10, c.createArrayOf("bigint", quantities));
-            insert.setArray(11, c.createArrayOf("bigint", units));
-            insert.setArray(12, c.createArrayOf("bigint", listUnits));
-            insert.setArray(13, c.createArrayOf("bigint", totals));
-            insert.setArray(14, c.createArrayOf("bigint", tierMins));
+            insert.setArray(10, pg.createArrayOf("bigint", quantities));
+            insert.setArray(11, pg.createArrayOf("bigint", units));
+            insert.setArray(12, pg.createArrayOf("bigint", listUnits));
+            insert.setArray(13, pg.createArrayOf("bigint", totals));
+            insert.setArray(14, pg.createArrayOf("bigint", tierMins));
             insert.setArray(15, c.createArrayOf("text", promotions));
             insert.executeUpdate();
             return true;

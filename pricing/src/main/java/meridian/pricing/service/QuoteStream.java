@@ -47,6 +47,8 @@ public final class QuoteStream {
 
     private String requestId;
     private String currencyCode;
+    /** {@link MinorUnits#digits} of the currency, looked up once per stream. */
+    private int digits;
     /** When the first line arrived: every line is priced as of this instant. */
     private Instant pricedAt;
     /** The quote of an earlier stream with this request_id (a retry), loaded with the first line. */
@@ -84,17 +86,17 @@ public final class QuoteStream {
         if (!violations.isEmpty()) {
             BadRequest.FieldViolation v = violations.get(0);
             return record(failed(index, input, ErrorReason.ERROR_REASON_INVALID_REQUEST,
-                    v.getField() + ": " + v.getDescription()));
+                    v.getField() + ": " + v.getDescription()), 0);
         }
         if (!first) {
             PricedLine replayed = replayed(index, input);
             if (replayed != null) {
-                return record(replayed);
+                return recordReplayed(replayed);
             }
             PriceBook.SkuPrices prices = book.cachedPrices(input.getSku());
             List<PromotionRecord> promotions = book.cachedPromotions();
             if (prices != null && promotions != null) {
-                return record(price(index, input, prices, promotions));
+                return price(index, input, prices, promotions);
             }
         }
         pending = input;
@@ -109,7 +111,7 @@ public final class QuoteStream {
         if (loadEarlier) {
             earlier = quotes.findByRequestId(requestId);
         }
-        return record(price(lines.size(), input, book.prices(input.getSku()), book.promotions()));
+        return price(lines.size(), input, book.prices(input.getSku()), book.promotions());
     }
 
     /** After the caller half-closed: the quote, persisted when every line priced. Blocking. */
@@ -123,7 +125,7 @@ public final class QuoteStream {
         }
         if (anyLineFailed) {
             return Quote.newBuilder().setRequestId(requestId).setCurrencyCode(currencyCode).addAllLines(lines)
-                    .setTotal(MinorUnits.toMoney(totalMinor, currencyCode))
+                    .setTotal(MinorUnits.toMoney(totalMinor, currencyCode, digits))
                     .setCreateTime(PricingMessages.timestamp(clock.instant())).build();
         }
         return quotes.persist(requestId, currencyCode, hash, lines, rows, totalMinor);
@@ -154,6 +156,7 @@ public final class QuoteStream {
         if (first) {
             requestId = request.getRequestId();
             currencyCode = request.getCurrencyCode();
+            digits = MinorUnits.digits(currencyCode);
             pricedAt = clock.instant();
             return;
         }
@@ -174,39 +177,42 @@ public final class QuoteStream {
         return stored.getSku().equals(input.getSku()) && stored.getQuantity() == input.getQuantity() ? stored : null;
     }
 
+    /** Prices the line and records it. */
     private PricedLine price(int index, QuoteLineInput input, PriceBook.SkuPrices prices,
             List<PromotionRecord> promotions) {
         PricedLine replayed = replayed(index, input);
         if (replayed != null) {
-            return replayed;
+            return recordReplayed(replayed);
         }
         if (prices.byCurrency().isEmpty()) {
-            return failed(index, input, ErrorReason.ERROR_REASON_UNKNOWN_SKU, input.getSku() + " has no price");
+            return record(failed(index, input, ErrorReason.ERROR_REASON_UNKNOWN_SKU, input.getSku() + " has no price"),
+                    0);
         }
         PriceRecord price = prices.byCurrency().get(currencyCode);
         if (price == null) {
-            return failed(index, input, ErrorReason.ERROR_REASON_CURRENCY_NOT_PRICED,
-                    input.getSku() + " has no price in " + currencyCode);
+            return record(failed(index, input, ErrorReason.ERROR_REASON_CURRENCY_NOT_PRICED,
+                    input.getSku() + " has no price in " + currencyCode), 0);
         }
         PricedUnit priced;
         try {
             priced = PriceCalculator.price(price, input.getQuantity(), promotions, pricedAt);
         } catch (ArithmeticException e) {
-            return failed(index, input, ErrorReason.ERROR_REASON_INVALID_REQUEST, "line total is too large");
+            return record(failed(index, input, ErrorReason.ERROR_REASON_INVALID_REQUEST, "line total is too large"), 0);
         }
         PricedLine.Builder line = PricedLine.newBuilder()
                 .setIndex(index)
                 .setSku(input.getSku())
                 .setQuantity(input.getQuantity())
-                .setUnitPrice(MinorUnits.toMoney(priced.unitMinor(), currencyCode))
-                .setListUnitPrice(MinorUnits.toMoney(priced.listUnitMinor(), currencyCode))
-                .setLineTotal(MinorUnits.toMoney(priced.lineTotalMinor(), currencyCode))
+                .setUnitPrice(MinorUnits.toMoney(priced.unitMinor(), currencyCode, digits))
+                .setListUnitPrice(MinorUnits.toMoney(priced.listUnitMinor(), currencyCode, digits))
+                .setLineTotal(MinorUnits.toMoney(priced.lineTotalMinor(), currencyCode, digits))
                 .setTierMinQuantity(priced.tierMinQuantity());
         if (priced.promotionId() != null) {
             line.setPromotion(PricingMessages.promotionName(priced.promotionId()));
         }
+        PricedLine answer = record(line.build(), priced.lineTotalMinor());
         rows.add(row(index, input, priced));
-        return line.build();
+        return answer;
     }
 
     private static QuoteLineEntity row(int index, QuoteLineInput input, PricedUnit priced) {
@@ -227,18 +233,23 @@ public final class QuoteStream {
                 .setError(LineError.newBuilder().setReason(ErrorReasons.of(reason)).setMessage(message)).build();
     }
 
-    private PricedLine record(PricedLine line) {
-        lines.add(line);
+    /** A stored line of a retried stream, recorded as answered. */
+    private PricedLine recordReplayed(PricedLine line) {
+        return record(line, line.hasError() ? 0 : MinorUnits.toMinor(line.getLineTotal(), currencyCode, "line_total"));
+    }
+
+    /** Adds the answered line (its total in minor units, 0 for a failed line) to the quote. */
+    private PricedLine record(PricedLine line, long lineTotalMinor) {
         if (line.hasError()) {
             anyLineFailed = true;
         } else {
             try {
-                totalMinor = Math.addExact(totalMinor,
-                        MinorUnits.toMinor(line.getLineTotal(), currencyCode, "line_total"));
+                totalMinor = Math.addExact(totalMinor, lineTotalMinor);
             } catch (ArithmeticException e) {
                 throw ServiceException.invalidField("line", "the quote total is too large");
             }
         }
+        lines.add(line);
         return line;
     }
 }
