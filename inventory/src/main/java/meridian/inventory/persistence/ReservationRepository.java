@@ -80,17 +80,19 @@ public class ReservationRepository implements PanacheRepositoryBase<ReservationE
      * sequential scan of the table for the lock and for the update. So each line's stock level is looked up and
      * locked by primary key, the sorted lines driving the nested loop (locks still in (location, SKU) order), and
      * the lines are LIMITed to their count: a no-op, but a LIMIT the planner cannot read counts as 10 % of its
-     * input, so the updates that follow also go by the index.
+     * input, so the updates that follow also go by the index. The transaction id, which orders the ledger
+     * (TransactionOrder), is taken first (tx), before any lock wait: ledger order stays start order.
      */
     private static Reserved reserve(Connection c, ReservationRecord r, String operation, String fingerprint,
             byte[] response) throws SQLException {
         try (PreparedStatement reserve = c.prepareStatement("""
-                WITH line AS (
+                WITH tx AS MATERIALIZED (SELECT pg_current_xact_id()),
+                line AS (
                   SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[])
                                 WITH ORDINALITY AS l(location_id, sku, quantity, ord)),
                 locked AS MATERIALIZED (
                   SELECT s.location_id, s.sku, s.on_hand, s.reserved, l.quantity, l.ord
-                  FROM (SELECT * FROM line ORDER BY location_id, sku LIMIT ?) l
+                  FROM (SELECT * FROM line WHERE EXISTS (SELECT FROM tx) ORDER BY location_id, sku LIMIT ?) l
                   CROSS JOIN LATERAL (
                     SELECT location_id, sku, on_hand, reserved FROM stock_level
                     WHERE location_id = l.location_id AND sku = l.sku
