@@ -56,6 +56,15 @@ public class IdempotencyKeyRepository {
         }
     }
 
+    /** What an earlier, committed call that claimed {@code requestId} stored; empty when none did. */
+    public Optional<StoredRequest> find(UUID requestId) {
+        try (Connection c = dataSource.getConnection()) {
+            return find(c, requestId);
+        } catch (SQLException e) {
+            throw PersistenceFailure.of(e);
+        }
+    }
+
     /** What the earlier, committed call that claimed {@code requestId} stored. */
     public StoredRequest stored(UUID requestId) {
         try (Connection c = dataSource.getConnection()) {
@@ -78,14 +87,16 @@ public class IdempotencyKeyRepository {
     }
 
     private static StoredRequest stored(Connection c, UUID requestId) throws SQLException {
+        return find(c, requestId).orElseThrow(() -> new IllegalStateException("idempotency key vanished: " + requestId));
+    }
+
+    private static Optional<StoredRequest> find(Connection c, UUID requestId) throws SQLException {
         try (PreparedStatement select = c.prepareStatement(
                 "SELECT operation, fingerprint, response FROM idempotency_key WHERE request_id = ?")) {
             select.setObject(1, requestId);
             try (ResultSet rs = select.executeQuery()) {
-                if (!rs.next()) {
-                    throw new IllegalStateException("idempotency key vanished: " + requestId);
-                }
-                return new StoredRequest(rs.getString(1), rs.getString(2), rs.getBytes(3));
+                return rs.next() ? Optional.of(new StoredRequest(rs.getString(1), rs.getString(2), rs.getBytes(3)))
+                        : Optional.empty();
             }
         }
     }

@@ -43,68 +43,70 @@ public class ReservationRepository implements PanacheRepositoryBase<ReservationE
     }
 
     /**
-     * What {@link #reserve} did. Not {@code claimed}: the request_id was claimed before, nothing was done.
-     * Otherwise {@code available} holds each line's available units as locked (request order; null for an
-     * unknown stock level), and the reservation was made ({@code reserved}) only if every line had enough.
+     * What {@link #reserve} did: {@code available} holds each line's available units as locked (request order; null
+     * for an unknown stock level); the reservation was made ({@code reserved}) only if every line had enough and
+     * the request_id was not claimed before. Not reserved: nothing was written.
      */
-    public record Reserved(boolean claimed, boolean reserved, List<Long> available) {
+    public record Reserved(boolean reserved, List<Long> available) {
     }
 
     /**
-     * ReserveStock in one statement: claims the idempotency key (a duplicate waits for the first call's commit,
-     * then claims nothing), locks the lines' stock levels in (location, SKU) order, and only if every line has
-     * enough available inserts the reservation with its lines, appends the ledger entries and sets the stock
-     * levels to the values after them, each entry's sequence as version. Runs in its own plain JDBC transaction
-     * (call it outside a JTA transaction): committed when reserved, else rolled back, key and all.
+     * ReserveStock in one statement, on its own (autocommit: one round trip, no BEGIN/COMMIT): locks the lines'
+     * stock levels in (location, SKU) order, and only if every line has enough available claims the idempotency
+     * key, inserts the reservation with its lines, appends the ledger entries and sets the stock levels to the
+     * values after them, each entry's sequence as version. The claim comes after the locks, so a refused
+     * reservation writes nothing (the key stays free for a retry) and a transaction waiting on a key holds every
+     * lock it will take: a duplicate of a call in progress waits on the stock levels' locks, then finds the key
+     * taken (ON CONFLICT waits for the holder's commit) and claims nothing. So a duplicate refused for stock ran
+     * after the first call ended, and the caller finds the key committed if the first call reserved.
      */
     public Reserved reserve(ReservationRecord r, String operation, String fingerprint, byte[] response) {
         Reserved outcome = null;
         try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                outcome = reserve(c, r, operation, fingerprint, response);
-            } finally {
-                if (outcome != null && outcome.reserved()) {
-                    c.commit();
-                } else {
-                    c.rollback();
-                }
-            }
+            outcome = reserve(c, r, operation, fingerprint, response);
         } catch (SQLException e) {
             throw PersistenceFailure.of(e);
         } finally {
-            // It held a transaction id (it claimed): its end may release newer ledger entries to watchers.
-            if (outcome != null && outcome.claimed()) {
+            // It held a transaction id (it locked stock levels): its end may release newer ledger entries.
+            if (outcome != null && outcome.available().stream().anyMatch(a -> a != null)) {
                 ledgerSignal.committed();
             }
         }
         return outcome;
     }
 
+    /*
+     * The generic plan guesses 10 rows for the unnest, and with a small stock_level (1,000 rows) it hash-joined a
+     * sequential scan of the table for the lock and for the update. So each line's stock level is looked up and
+     * locked by primary key, the sorted lines driving the nested loop (locks still in (location, SKU) order), and
+     * the lines are LIMITed to their count: a no-op, but a LIMIT the planner cannot read counts as 10 % of its
+     * input, so the updates that follow also go by the index. The transaction id, which orders the ledger
+     * (TransactionOrder), is taken first (tx), before any lock wait: ledger order stays start order.
+     */
     private static Reserved reserve(Connection c, ReservationRecord r, String operation, String fingerprint,
             byte[] response) throws SQLException {
         try (PreparedStatement reserve = c.prepareStatement("""
-                WITH line AS (
+                WITH tx AS MATERIALIZED (SELECT pg_current_xact_id()),
+                line AS (
                   SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[])
                                 WITH ORDINALITY AS l(location_id, sku, quantity, ord)),
+                locked AS MATERIALIZED (
+                  SELECT s.location_id, s.sku, s.on_hand, s.reserved, l.quantity, l.ord
+                  FROM (SELECT * FROM line WHERE EXISTS (SELECT FROM tx) ORDER BY location_id, sku LIMIT ?) l
+                  CROSS JOIN LATERAL (
+                    SELECT location_id, sku, on_hand, reserved FROM stock_level
+                    WHERE location_id = l.location_id AND sku = l.sku
+                    LIMIT 1 FOR NO KEY UPDATE) s),
                 claim AS (
                   INSERT INTO idempotency_key (request_id, operation, fingerprint, response, create_time)
-                  VALUES (?::uuid, ?::text, ?::text, ?::bytea, ?::timestamptz)
+                  SELECT ?::uuid, ?::text, ?::text, ?::bytea, ?::timestamptz
+                  WHERE (SELECT count(*) FILTER (WHERE on_hand - reserved >= quantity) FROM locked)
+                        = (SELECT count(*) FROM line)
                   ON CONFLICT (request_id) DO NOTHING
                   RETURNING request_id, create_time),
-                locked AS MATERIALIZED (
-                  SELECT s.location_id, s.sku, s.on_hand, s.reserved, line.quantity, line.ord
-                  FROM stock_level s JOIN line ON s.location_id = line.location_id AND s.sku = line.sku
-                  WHERE EXISTS (SELECT FROM claim)
-                  ORDER BY s.location_id, s.sku
-                  FOR NO KEY UPDATE OF s),
-                made AS (
-                  SELECT request_id, create_time FROM claim
-                  WHERE (SELECT count(*) FILTER (WHERE on_hand - reserved >= quantity) FROM locked)
-                        = (SELECT count(*) FROM line)),
                 reservation AS (
                   INSERT INTO reservation (id, request_id, state, expire_time, create_time, update_time)
-                  SELECT ?::uuid, request_id, ?::text, ?::timestamptz, create_time, create_time FROM made
+                  SELECT ?::uuid, request_id, ?::text, ?::timestamptz, create_time, create_time FROM claim
                   RETURNING id),
                 reservation_lines AS (
                   INSERT INTO reservation_line (reservation_id, line_no, location_id, sku, quantity)
@@ -114,40 +116,39 @@ public class ReservationRepository implements PanacheRepositoryBase<ReservationE
                   INSERT INTO stock_ledger (kind, location_id, sku, on_hand_delta, reserved_delta, on_hand_after,
                                             reserved_after, reservation_id, request_id, create_time, traceparent)
                   SELECT 'RESERVED', k.location_id, k.sku, 0, k.quantity, k.on_hand, k.reserved + k.quantity,
-                         ?::uuid, made.request_id, made.create_time, ?::text
-                  FROM locked k, made ORDER BY k.location_id, k.sku
+                         ?::uuid, claim.request_id, claim.create_time, ?::text
+                  FROM locked k, claim ORDER BY k.location_id, k.sku
                   RETURNING seq, location_id, sku, reserved_after, create_time),
                 stamped AS (
                   UPDATE stock_level s SET reserved = entry.reserved_after, version = entry.seq,
                                            update_time = entry.create_time
                   FROM entry WHERE s.location_id = entry.location_id AND s.sku = entry.sku)
-                SELECT k.on_hand - k.reserved, EXISTS (SELECT FROM claim), EXISTS (SELECT FROM made)
+                SELECT k.on_hand - k.reserved, EXISTS (SELECT FROM claim)
                 FROM line LEFT JOIN locked k ON k.ord = line.ord ORDER BY line.ord""")) {
             reserve.setArray(1, texts(c, r.lines().stream().map(l -> l.key().locationId()).toList()));
             reserve.setArray(2, texts(c, r.lines().stream().map(l -> l.key().sku()).toList()));
             reserve.setArray(3, longs(c, r.lines().stream().map(ReservationRecord.Line::quantity).toList()));
-            reserve.setObject(4, r.requestId());
-            reserve.setString(5, operation);
-            reserve.setString(6, fingerprint);
-            reserve.setBytes(7, response);
-            reserve.setTimestamp(8, Timestamp.from(r.createTime()));
-            reserve.setObject(9, r.id());
-            reserve.setString(10, r.state().name());
-            reserve.setTimestamp(11, Timestamp.from(r.expireTime()));
-            reserve.setObject(12, r.id());
-            reserve.setString(13, LedgerRepository.currentTraceparent());
+            reserve.setInt(4, r.lines().size());
+            reserve.setObject(5, r.requestId());
+            reserve.setString(6, operation);
+            reserve.setString(7, fingerprint);
+            reserve.setBytes(8, response);
+            reserve.setTimestamp(9, Timestamp.from(r.createTime()));
+            reserve.setObject(10, r.id());
+            reserve.setString(11, r.state().name());
+            reserve.setTimestamp(12, Timestamp.from(r.expireTime()));
+            reserve.setObject(13, r.id());
+            reserve.setString(14, LedgerRepository.currentTraceparent());
             List<Long> available = new ArrayList<>(r.lines().size());
-            boolean claimed = false;
             boolean reserved = false;
             try (ResultSet rs = reserve.executeQuery()) {
                 while (rs.next()) {
                     long units = rs.getLong(1);
                     available.add(rs.wasNull() ? null : units);
-                    claimed = rs.getBoolean(2);
-                    reserved = rs.getBoolean(3);
+                    reserved = rs.getBoolean(2);
                 }
             }
-            return new Reserved(claimed, reserved, available);
+            return new Reserved(reserved, available);
         }
     }
 

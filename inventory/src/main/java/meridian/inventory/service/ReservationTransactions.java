@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Function;
@@ -71,8 +72,8 @@ class ReservationTransactions {
     }
 
     /**
-     * One statement in a plain JDBC transaction (ReservationRepository.reserve), not a JTA one: CPU per
-     * reservation is what limits ReserveStock.
+     * One autocommit statement (ReservationRepository.reserve), no JTA or JDBC transaction: CPU per reservation
+     * is what limits ReserveStock. Only a refusal or a duplicate reads the key afterwards.
      */
     ReserveStockResponse reserve(ReserveCommand command) {
         Instant now = clock.now();
@@ -86,8 +87,10 @@ class ReservationTransactions {
         if (outcome.reserved()) {
             return response;
         }
-        if (!outcome.claimed()) {
-            return IdempotentReplay.replay(keys.stored(command.requestId()), command.requestId(), RESERVE, command.fingerprint(),
+        // Refused or a duplicate: an earlier call that reserved under this request_id has committed its key.
+        Optional<IdempotencyKeyRepository.StoredRequest> earlier = keys.find(command.requestId());
+        if (earlier.isPresent()) {
+            return IdempotentReplay.replay(earlier.get(), command.requestId(), RESERVE, command.fingerprint(),
                     ReserveStockResponse.parser());
         }
         List<String> missing = new ArrayList<>();

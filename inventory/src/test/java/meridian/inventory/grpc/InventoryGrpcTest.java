@@ -21,6 +21,11 @@ abstract class InventoryGrpcTest extends AppChannelTest {
 
     /** Whether a session other than {@code holder} waits for a lock that {@code holder}'s session holds. */
     static boolean waitingForRowLock(Connection holder) throws SQLException {
+        // pg_stat_activity is a snapshot kept for the holder's whole transaction: a backend that connected after
+        // the first poll (the pool growing for the waiter) would never be seen without clearing it.
+        try (PreparedStatement clear = holder.prepareStatement("SELECT pg_stat_clear_snapshot()")) {
+            clear.execute();
+        }
         try (PreparedStatement select = holder.prepareStatement(
                         "SELECT count(*) FROM pg_stat_activity WHERE pg_backend_pid() = ANY (pg_blocking_pids(pid))");
                 ResultSet rs = select.executeQuery()) {

@@ -169,6 +169,48 @@ class ReservationGrpcTest extends InventoryGrpcTest {
     }
 
     @Test
+    void duplicatesRacingForStockEnoughForOneAllGetTheOneReservation() throws Exception {
+        // The duplicates wait on the first call's stock lock, then find no stock left: they answer from its key.
+        String sku = client.stockedSku(LOCATION, 2);
+        ReserveStockRequest request = InventoryClient.reserve(line(LOCATION, sku, 2));
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<ReserveStockResponse>> calls = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                calls.add(pool.submit(() -> {
+                    start.await();
+                    return client.blocking.reserveStock(request);
+                }));
+            }
+            start.countDown();
+            List<ReserveStockResponse> responses = new ArrayList<>();
+            for (Future<ReserveStockResponse> call : calls) {
+                responses.add(call.get());
+            }
+            assertThat(responses).allSatisfy(r -> assertThat(r).isEqualTo(responses.get(0)));
+        } finally {
+            pool.shutdownNow();
+        }
+        assertStock(sku, 2, 2);
+    }
+
+    @Test
+    void aRefusedReservationLeavesItsRequestIdFreeForARetry() {
+        String sku = client.stockedSku(LOCATION, 1);
+        ReserveStockRequest request = InventoryClient.reserve(line(LOCATION, sku, 2));
+        GrpcAssertions.assertStatus(() -> client.blocking.reserveStock(request), Status.Code.FAILED_PRECONDITION,
+                "INSUFFICIENT_STOCK");
+        assertStock(sku, 1, 0);
+
+        client.feed(requestId(), List.of(InventoryClient.adjustment(LOCATION, sku, 1)), 1);
+        ReserveStockResponse reserved = client.blocking.reserveStock(request);
+        assertThat(reserved.getReservation().getState()).isEqualTo(ReservationState.RESERVATION_STATE_ACTIVE);
+        assertThat(client.blocking.reserveStock(request)).isEqualTo(reserved);
+        assertStock(sku, 2, 2);
+    }
+
+    @Test
     void commitAndReleaseReplayTheirRequestId() {
         String sku = client.stockedSku(LOCATION, 10);
         Reservation reservation = client.blocking.reserveStock(InventoryClient.reserve(line(LOCATION, sku, 4)))
