@@ -141,25 +141,8 @@ class ReservationGrpcTest extends InventoryGrpcTest {
     void sameRequestIdTwentyTimesInParallelHasOneEffectAndIdenticalAnswers() throws Exception {
         String sku = client.stockedSku(LOCATION, 10);
         ReserveStockRequest request = InventoryClient.reserve(line(LOCATION, sku, 2));
-        ExecutorService pool = Executors.newFixedThreadPool(20);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<ReserveStockResponse>> calls = new ArrayList<>();
-            for (int i = 0; i < 20; i++) {
-                calls.add(pool.submit(() -> {
-                    start.await();
-                    return client.blocking.reserveStock(request);
-                }));
-            }
-            start.countDown();
-            List<ReserveStockResponse> responses = new ArrayList<>();
-            for (Future<ReserveStockResponse> call : calls) {
-                responses.add(call.get());
-            }
-            assertThat(responses).allSatisfy(r -> assertThat(r).isEqualTo(responses.get(0)));
-        } finally {
-            pool.shutdownNow();
-        }
+        List<ReserveStockResponse> responses = sentTwentyTimesAtOnce(request);
+        assertThat(responses).allSatisfy(r -> assertThat(r).isEqualTo(responses.get(0)));
         assertStock(sku, 10, 2);
 
         // The same request_id with another payload is refused and changes nothing.
@@ -173,25 +156,8 @@ class ReservationGrpcTest extends InventoryGrpcTest {
         // The duplicates wait on the first call's stock lock, then find no stock left: they answer from its key.
         String sku = client.stockedSku(LOCATION, 2);
         ReserveStockRequest request = InventoryClient.reserve(line(LOCATION, sku, 2));
-        ExecutorService pool = Executors.newFixedThreadPool(20);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<ReserveStockResponse>> calls = new ArrayList<>();
-            for (int i = 0; i < 20; i++) {
-                calls.add(pool.submit(() -> {
-                    start.await();
-                    return client.blocking.reserveStock(request);
-                }));
-            }
-            start.countDown();
-            List<ReserveStockResponse> responses = new ArrayList<>();
-            for (Future<ReserveStockResponse> call : calls) {
-                responses.add(call.get());
-            }
-            assertThat(responses).allSatisfy(r -> assertThat(r).isEqualTo(responses.get(0)));
-        } finally {
-            pool.shutdownNow();
-        }
+        List<ReserveStockResponse> responses = sentTwentyTimesAtOnce(request);
+        assertThat(responses).allSatisfy(r -> assertThat(r).isEqualTo(responses.get(0)));
         assertStock(sku, 2, 2);
     }
 
@@ -346,5 +312,28 @@ class ReservationGrpcTest extends InventoryGrpcTest {
     private static Reservation get(String name) {
         return client.blocking.getReservation(GetReservationRequest.newBuilder().setName(name).build())
                 .getReservation();
+    }
+
+    /** The answers to {@code request} sent by 20 threads at once. */
+    private List<ReserveStockResponse> sentTwentyTimesAtOnce(ReserveStockRequest request) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<ReserveStockResponse>> calls = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                calls.add(pool.submit(() -> {
+                    start.await();
+                    return client.blocking.reserveStock(request);
+                }));
+            }
+            start.countDown();
+            List<ReserveStockResponse> responses = new ArrayList<>();
+            for (Future<ReserveStockResponse> call : calls) {
+                responses.add(call.get());
+            }
+            return responses;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }
