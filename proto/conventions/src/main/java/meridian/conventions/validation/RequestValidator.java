@@ -65,10 +65,10 @@ public class RequestValidator {
     private final Map<Descriptor, Boolean> clockFree = new ConcurrentHashMap<>();
 
     /**
-     * Compiles the rules of every request type of the service's gRPC services before the server takes calls
-     * (and before gRPC health first says SERVING): compiled on first use, the CEL programs of one request type
-     * took 3-10 s on a loaded machine, on the event loop of the call that needed them. A rule that does not
-     * compile fails the start.
+     * Compiles the rules of every request type of the service's gRPC services at start, before gRPC health first
+     * says SERVING (so readiness probes send no traffic yet): compiled on first use, the CEL programs took 3-10 s
+     * on a loaded machine, on the event loop of the call that needed them, under protovalidate's one lock. A rule
+     * that does not compile fails the start.
      */
     void compileRules(@Observes @Priority(Interceptor.Priority.LIBRARY_BEFORE) StartupEvent event,
             @Any Instance<BindableService> services) {
