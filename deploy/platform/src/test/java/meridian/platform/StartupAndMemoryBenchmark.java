@@ -35,14 +35,18 @@ class StartupAndMemoryBenchmark {
     private static final Duration LOAD_DURATION = Duration.ofSeconds(10);
     /** The memory a JVM sees under the pods' limit (the container's cgroup limit; here simulated). */
     private static final List<String> CONTAINER_JVM = List.of("-XX:MaxRAM=512m");
+    /**
+     * The /proc/<pid>/status fields whose peaks are kept. VmRSS counts the pages of the mapped AOT cache file too
+     * (shareable and reclaimable); RssAnon is the process' own memory (heap, metaspace, code, stacks, malloc).
+     */
+    private static final List<String> MEMORY_FIELDS = List.of("VmRSS", "RssAnon");
 
     @Test
     void measureStartupToServingAndRssUnderLoad() throws Exception {
         Path root = Path.of(System.getProperty("meridian.root", "../..")).toAbsolutePath().normalize();
         Path work = Files.createTempDirectory("meridian-benchmark");
         Map<String, List<Long>> startupMillis = new LinkedHashMap<>();
-        Map<String, List<Long>> peakRssMiB = new LinkedHashMap<>();
-        Map<String, List<Long>> peakAnonMiB = new LinkedHashMap<>();
+        Map<String, Map<String, List<Long>>> peakMiB = new LinkedHashMap<>();
         List<String> loadSummaries = new ArrayList<>();
         // -Dmeridian.benchmark.jvm-options="..." adds JVM options, to compare settings against the same build.
         List<String> jvm = new ArrayList<>(CONTAINER_JVM);
@@ -70,35 +74,36 @@ class StartupAndMemoryBenchmark {
                             .add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
                 }
                 platform.service("orders").awaitServing(Duration.ofSeconds(90));
-                Map<String, Long> peaks = new ConcurrentHashMap<>();
-                Map<String, Long> anonPeaks = new ConcurrentHashMap<>();
-                loadSummaries.add(placeOrdersWhileSampling(platform, orders, f, sku, peaks, anonPeaks));
-                peaks.forEach((service, kib) -> peakRssMiB.computeIfAbsent(service, s -> new ArrayList<>()).add(kib / 1024));
-                anonPeaks.forEach((service, kib) -> peakAnonMiB.computeIfAbsent(service, s -> new ArrayList<>())
-                        .add(kib / 1024));
+                Map<String, Map<String, Long>> peaks = new ConcurrentHashMap<>();
+                loadSummaries.add(placeOrdersWhileSampling(platform, orders, f, sku, peaks));
+                peaks.forEach((field, byService) -> byService.forEach((service, kib) -> peakMiB
+                        .computeIfAbsent(field, x -> new LinkedHashMap<>())
+                        .computeIfAbsent(service, x -> new ArrayList<>()).add(kib / 1024)));
             }
             inventory.shutdownNow();
             pricing.shutdownNow();
             orders.shutdownNow();
         }
-        // VmRSS counts the pages of the mapped AOT cache file too (RssFile, shareable and reclaimable); RssAnon is the
-        // process' own memory (heap, metaspace, code, stacks, malloc).
-        StringBuilder report = new StringBuilder("service | start-up to SERVING, ms: median (runs) | peak VmRSS under"
-                + " load, MiB: median (runs) | peak RssAnon under load, MiB: median (runs)\n");
+        StringBuilder report = new StringBuilder("service | start-up to SERVING, ms: median (runs)");
+        MEMORY_FIELDS.forEach(field -> report.append(" | peak ").append(field).append(" under load, MiB: median (runs)"));
+        report.append('\n');
         for (String service : LocalPlatform.SERVICES) {
             report.append(service).append(" | ").append(median(startupMillis.get(service))).append(" ")
-                    .append(startupMillis.get(service)).append(" | ").append(median(peakRssMiB.get(service))).append(" ")
-                    .append(peakRssMiB.get(service)).append(" | ").append(median(peakAnonMiB.get(service))).append(" ")
-                    .append(peakAnonMiB.get(service)).append('\n');
+                    .append(startupMillis.get(service));
+            for (String field : MEMORY_FIELDS) {
+                List<Long> runs = peakMiB.get(field).get(service);
+                report.append(" | ").append(median(runs)).append(" ").append(runs);
+            }
+            report.append('\n');
         }
         report.append("load per run: ").append(loadSummaries).append('\n');
         System.out.print(report);
         Files.writeString(Path.of("target", "startup-and-memory.txt"), report);
     }
 
-    /** PlaceOrder from several threads for LOAD_DURATION while sampling each service's VmRSS and RssAnon; keeps the peaks. */
+    /** PlaceOrder from several threads for LOAD_DURATION while sampling each service's MEMORY_FIELDS; keeps the peaks. */
     private static String placeOrdersWhileSampling(LocalPlatform platform, ManagedChannel orders, Fixtures f, String sku,
-            Map<String, Long> peaks, Map<String, Long> anonPeaks) throws Exception {
+            Map<String, Map<String, Long>> peaks) throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong placed = new AtomicLong();
         AtomicLong failed = new AtomicLong();
@@ -120,8 +125,10 @@ class StartupAndMemoryBenchmark {
         while (System.nanoTime() < end) {
             for (String service : LocalPlatform.SERVICES) {
                 long pid = platform.service(service).pid().orElseThrow();
-                peaks.merge(service, statusKiB(pid, "VmRSS:"), Math::max);
-                anonPeaks.merge(service, statusKiB(pid, "RssAnon:"), Math::max);
+                for (String field : MEMORY_FIELDS) {
+                    peaks.computeIfAbsent(field, x -> new ConcurrentHashMap<>())
+                            .merge(service, statusKiB(pid, field), Math::max);
+                }
             }
             TimeUnit.MILLISECONDS.sleep(250);
         }
@@ -133,7 +140,7 @@ class StartupAndMemoryBenchmark {
 
     private static long statusKiB(long pid, String field) throws IOException {
         return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
-                .filter(line -> line.startsWith(field))
+                .filter(line -> line.startsWith(field + ":"))
                 .mapToLong(line -> Long.parseLong(line.replaceAll("[^0-9]", "")))
                 .findFirst().orElseThrow();
     }

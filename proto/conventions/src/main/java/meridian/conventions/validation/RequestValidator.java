@@ -90,7 +90,7 @@ public class RequestValidator {
     }
 
     /** Compiles the rules of {@code type} and of the messages it contains, if not done yet. */
-    public void prepare(Descriptor type) {
+    private void prepare(Descriptor type) {
         clockFree.computeIfAbsent(type, RequestValidator::rulesIgnoreClock);
         try {
             validator.prepare(type);
