@@ -3,7 +3,9 @@ package meridian.pricing.service;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 
 import com.google.protobuf.Timestamp;
@@ -15,7 +17,6 @@ import meridian.pricing.domain.Tier;
 import meridian.pricing.persistence.PriceEntity;
 import meridian.pricing.persistence.PromotionEntity;
 import meridian.pricing.persistence.QuoteEntity;
-import meridian.pricing.persistence.QuoteLineEntity;
 import meridian.pricing.v1.Price;
 import meridian.pricing.v1.PriceTier;
 import meridian.pricing.v1.PricedLine;
@@ -94,19 +95,26 @@ public final class PricingMessages {
         return promotion.build();
     }
 
-    public static PricedLine toMessage(QuoteLineEntity line, String currencyCode) {
-        PricedLine.Builder priced = PricedLine.newBuilder()
-                .setIndex(line.lineIndex)
-                .setSku(line.sku)
-                .setQuantity(line.quantity)
-                .setUnitPrice(MinorUnits.toMoney(line.unitMinor, currencyCode))
-                .setListUnitPrice(MinorUnits.toMoney(line.listUnitMinor, currencyCode))
-                .setLineTotal(MinorUnits.toMoney(line.lineTotalMinor, currencyCode))
-                .setTierMinQuantity(line.tierMinQuantity);
-        if (line.promotionId != null) {
-            priced.setPromotion(promotionName(line.promotionId));
+    /** The stored quote's lines, in order. */
+    public static List<PricedLine> lines(QuoteEntity quote) {
+        String currencyCode = quote.currencyCode;
+        int digits = MinorUnits.digits(currencyCode);
+        List<PricedLine> lines = new ArrayList<>(quote.lineSku.length);
+        for (int i = 0; i < quote.lineSku.length; i++) {
+            PricedLine.Builder priced = PricedLine.newBuilder()
+                    .setIndex(i)
+                    .setSku(quote.lineSku[i])
+                    .setQuantity(quote.lineQuantity[i])
+                    .setUnitPrice(MinorUnits.toMoney(quote.lineUnitMinor[i], currencyCode, digits))
+                    .setListUnitPrice(MinorUnits.toMoney(quote.lineListUnitMinor[i], currencyCode, digits))
+                    .setLineTotal(MinorUnits.toMoney(quote.lineTotalMinor[i], currencyCode, digits))
+                    .setTierMinQuantity(quote.lineTierMinQuantity[i]);
+            if (quote.linePromotionId[i] != null) {
+                priced.setPromotion(promotionName(quote.linePromotionId[i]));
+            }
+            lines.add(priced.build());
         }
-        return priced.build();
+        return lines;
     }
 
     public static Quote.Builder toMessage(QuoteEntity quote) {

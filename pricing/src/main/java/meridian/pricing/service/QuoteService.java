@@ -16,7 +16,7 @@ import meridian.conventions.errors.ServiceException;
 import meridian.conventions.validation.RequestValidator;
 import meridian.pricing.config.PricingConfig;
 import meridian.pricing.persistence.QuoteEntity;
-import meridian.pricing.persistence.QuoteLineEntity;
+import meridian.pricing.persistence.QuoteLines;
 import meridian.pricing.persistence.QuoteRepository;
 import meridian.pricing.v1.ErrorReason;
 import meridian.pricing.v1.PricedLine;
@@ -90,12 +90,12 @@ public class QuoteService {
     }
 
     /**
-     * Persists a fully priced quote ({@code lines} as answered, {@code rows} the same in minor units) in one
+     * Persists a fully priced quote ({@code lines} as answered, {@code stored} the same in minor units) in one
      * statement. A concurrent stream with the same request_id that committed first wins: its quote is returned
      * when the lines are the same, else REQUEST_ID_REUSED. No span of its own: the statement's span is the work.
      */
     Quote persist(String requestId, String currencyCode, String fingerprint, List<PricedLine> lines,
-            List<QuoteLineEntity> rows, long totalMinor) {
+            QuoteLines stored, long totalMinor) {
         Instant now = PricingMessages.now(clock);
         QuoteEntity quote = new QuoteEntity();
         quote.id = UUID.randomUUID();
@@ -105,7 +105,8 @@ public class QuoteService {
         quote.totalMinor = totalMinor;
         quote.createTime = now;
         quote.expireTime = now.plus(config.quoteTtl());
-        if (!quotes.insert(quote, rows)) {
+        stored.storeIn(quote);
+        if (!quotes.insert(quote)) {
             StoredQuote winner = findByRequestId(requestId);
             if (winner == null) {
                 throw new IllegalStateException("quote request " + requestId + " conflicted but is not stored");
@@ -123,10 +124,7 @@ public class QuoteService {
     }
 
     private StoredQuote load(QuoteEntity quote) {
-        Quote.Builder message = PricingMessages.toMessage(quote);
-        for (QuoteLineEntity line : quotes.lines(quote.id)) {
-            message.addLines(PricingMessages.toMessage(line, quote.currencyCode));
-        }
-        return new StoredQuote(message.build(), quote.fingerprint);
+        return new StoredQuote(PricingMessages.toMessage(quote).addAllLines(PricingMessages.lines(quote)).build(),
+                quote.fingerprint);
     }
 }

@@ -16,7 +16,7 @@ import meridian.pricing.domain.PriceCalculator;
 import meridian.pricing.domain.PriceRecord;
 import meridian.pricing.domain.PricedUnit;
 import meridian.pricing.domain.PromotionRecord;
-import meridian.pricing.persistence.QuoteLineEntity;
+import meridian.pricing.persistence.QuoteLines;
 import meridian.pricing.v1.ErrorReason;
 import meridian.pricing.v1.LineError;
 import meridian.pricing.v1.PricedLine;
@@ -42,8 +42,8 @@ public final class QuoteStream {
     private final QuoteService quotes;
     private final RequestFingerprint fingerprint = RequestFingerprint.stream();
     private final List<PricedLine> lines = new ArrayList<>();
-    /** The rows to store, in minor units as priced (used when every line priced). */
-    private final List<QuoteLineEntity> rows = new ArrayList<>();
+    /** The lines to store, in minor units as priced (used when every line priced). */
+    private final QuoteLines stored = new QuoteLines();
 
     private String requestId;
     private String currencyCode;
@@ -128,7 +128,7 @@ public final class QuoteStream {
                     .setTotal(MinorUnits.toMoney(totalMinor, currencyCode, digits))
                     .setCreateTime(PricingMessages.timestamp(clock.instant())).build();
         }
-        return quotes.persist(requestId, currencyCode, hash, lines, rows, totalMinor);
+        return quotes.persist(requestId, currencyCode, hash, lines, stored, totalMinor);
     }
 
     /**
@@ -211,21 +211,9 @@ public final class QuoteStream {
             line.setPromotion(PricingMessages.promotionName(priced.promotionId()));
         }
         PricedLine answer = record(line.build(), priced.lineTotalMinor());
-        rows.add(row(index, input, priced));
+        stored.add(input.getSku(), input.getQuantity(), priced.unitMinor(), priced.listUnitMinor(),
+                priced.lineTotalMinor(), priced.tierMinQuantity(), priced.promotionId());
         return answer;
-    }
-
-    private static QuoteLineEntity row(int index, QuoteLineInput input, PricedUnit priced) {
-        QuoteLineEntity row = new QuoteLineEntity();
-        row.lineIndex = index;
-        row.sku = input.getSku();
-        row.quantity = input.getQuantity();
-        row.unitMinor = priced.unitMinor();
-        row.listUnitMinor = priced.listUnitMinor();
-        row.lineTotalMinor = priced.lineTotalMinor();
-        row.tierMinQuantity = priced.tierMinQuantity();
-        row.promotionId = priced.promotionId();
-        return row;
     }
 
     private static PricedLine failed(int index, QuoteLineInput input, ErrorReason reason, String message) {

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 
@@ -39,11 +40,18 @@ public class ServingStatusSync {
     private final SmallRyeHealthReporter reporter;
     private final GrpcHealthStorage storage;
     private final Set<String> serviceNames = new LinkedHashSet<>();
+    /** Set once the service's start-up work is done (see {@link #onStart}); scheduled syncs wait for it. */
+    private volatile boolean started;
     private volatile boolean shuttingDown;
     private volatile ServingStatus last;
 
+    @Inject
     public ServingStatusSync(SmallRyeHealthReporter reporter, GrpcHealthStorage storage,
             @Any Instance<BindableService> services) {
+        this(reporter, storage, (Iterable<BindableService>) services);
+    }
+
+    ServingStatusSync(SmallRyeHealthReporter reporter, GrpcHealthStorage storage, Iterable<BindableService> services) {
         this.reporter = reporter;
         this.storage = storage;
         serviceNames.add(GrpcHealthStorage.DEFAULT_SERVICE_NAME);
@@ -57,12 +65,17 @@ public class ServingStatusSync {
 
     @Scheduled(every = "${meridian.grpc.health-sync-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sync() {
-        if (!shuttingDown) {
+        if (started && !shuttingDown) {
             publish(ready(reporter.getReadiness()) ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
         }
     }
 
+    /**
+     * The first SERVING, after the start-up observers of higher priority (the validation rules' compile): the
+     * scheduler already runs while they do, and its syncs would publish SERVING before them.
+     */
     void onStart(@Observes StartupEvent event) {
+        started = true;
         sync();
     }
 
