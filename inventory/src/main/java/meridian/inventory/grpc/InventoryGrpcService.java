@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 
 import java.util.function.Supplier;
 
@@ -13,6 +14,8 @@ import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import meridian.conventions.errors.GrpcStatusMapper;
 import meridian.conventions.errors.ServiceException;
 import meridian.conventions.idempotency.RequestFingerprint;
@@ -99,8 +102,13 @@ public class InventoryGrpcService extends InventoryServiceGrpc.InventoryServiceI
                 request.getSkuPrefix()));
     }
 
+    /**
+     * Not @Blocking: Quarkus' blocking dispatch hands every listener event of the call (start, message, half-close,
+     * complete) to a worker and back to the event loop, 8 thread hand-overs per call. Here the call's events and
+     * validation stay on the event loop and only the statement goes to a worker, once; the answer is written
+     * back on the event loop.
+     */
     @Override
-    @Blocking
     public void reserveStock(ReserveStockRequest request, StreamObserver<ReserveStockResponse> response) {
         List<ReservationRecord.Line> lines = request.getLinesList().stream()
                 .map(l -> new ReservationRecord.Line(new StockKey(l.getLocationId(), l.getSku()), l.getQuantity()))
@@ -108,8 +116,9 @@ public class InventoryGrpcService extends InventoryServiceGrpc.InventoryServiceI
         Optional<Duration> ttl = request.hasTtl()
                 ? Optional.of(Duration.ofSeconds(request.getTtl().getSeconds(), request.getTtl().getNanos()))
                 : Optional.empty();
-        reply(response, () -> reservations.reserve(new ReserveCommand(UUID.fromString(request.getRequestId()),
-                RequestFingerprint.of(request), lines, ttl)));
+        ReserveCommand command = new ReserveCommand(UUID.fromString(request.getRequestId()),
+                RequestFingerprint.of(request), lines, ttl);
+        replyFromWorker(response, () -> reservations.reserve(command));
     }
 
     @Override
@@ -205,6 +214,27 @@ public class InventoryGrpcService extends InventoryServiceGrpc.InventoryServiceI
         }
         response.onNext(result);
         response.onCompleted();
+    }
+
+    /**
+     * Runs {@code call} on a worker thread of the call's Vert.x context (so the trace context goes along, with the
+     * gRPC context wrapped around it) and writes its answer on the call's event loop.
+     */
+    private <T> void replyFromWorker(StreamObserver<T> response, Supplier<T> call) {
+        Context transport = Vertx.currentContext();
+        if (transport == null || !Context.isOnEventLoopThread()) {
+            reply(response, call); // not on an event loop: may block here
+            return;
+        }
+        Callable<T> work = io.grpc.Context.current().wrap(call::get);
+        transport.executeBlocking(work, false).onComplete(result -> {
+            if (result.succeeded()) {
+                response.onNext(result.result());
+                response.onCompleted();
+            } else {
+                response.onError(errors.toStatus(result.cause()));
+            }
+        });
     }
 
     /** The id of "reservations/{id}"; an id that is not a UUID names no reservation. */
