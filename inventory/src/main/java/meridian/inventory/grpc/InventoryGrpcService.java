@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 
 import java.util.function.Supplier;
 
@@ -14,9 +13,8 @@ import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import meridian.conventions.errors.GrpcStatusMapper;
+import meridian.conventions.transport.CallWorkers;
 import meridian.conventions.errors.ServiceException;
 import meridian.conventions.idempotency.RequestFingerprint;
 import meridian.conventions.watch.FlowControlledStream;
@@ -216,25 +214,12 @@ public class InventoryGrpcService extends InventoryServiceGrpc.InventoryServiceI
         response.onCompleted();
     }
 
-    /**
-     * Runs {@code call} on a worker thread of the call's Vert.x context (so the trace context goes along, with the
-     * gRPC context wrapped around it) and writes its answer on the call's event loop.
-     */
+    /** Answers with what {@code call} returns, computed on a worker; the answer is written on the call's event loop. */
     private <T> void replyFromWorker(StreamObserver<T> response, Supplier<T> call) {
-        Context transport = Vertx.currentContext();
-        if (transport == null || !Context.isOnEventLoopThread()) {
-            reply(response, call); // not on an event loop: may block here
-            return;
-        }
-        Callable<T> work = io.grpc.Context.current().wrap(call::get);
-        transport.executeBlocking(work, false).onComplete(result -> {
-            if (result.succeeded()) {
-                response.onNext(result.result());
-                response.onCompleted();
-            } else {
-                response.onError(errors.toStatus(result.cause()));
-            }
-        });
+        CallWorkers.onWorker(call, answer -> {
+            response.onNext(answer);
+            response.onCompleted();
+        }, failure -> response.onError(errors.toStatus(failure)));
     }
 
     /** The id of "reservations/{id}"; an id that is not a UUID names no reservation. */

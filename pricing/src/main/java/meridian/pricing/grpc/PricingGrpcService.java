@@ -1,8 +1,6 @@
 package meridian.pricing.grpc;
 
 import java.util.ArrayDeque;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 import jakarta.inject.Inject;
 
@@ -11,8 +9,8 @@ import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
-import io.vertx.core.Vertx;
 import meridian.conventions.errors.GrpcStatusMapper;
+import meridian.conventions.transport.CallWorkers;
 import meridian.conventions.watch.FlowControlledStream;
 import meridian.conventions.watch.LogPosition;
 import meridian.conventions.watch.ServerStreams;
@@ -81,7 +79,7 @@ public class PricingGrpcService extends PricingServiceGrpc.PricingServiceImplBas
             reply(response, GetPriceResponse.newBuilder().setPrice(cached).build());
             return;
         }
-        onWorker(() -> GetPriceResponse.newBuilder().setPrice(prices.get(sku, currency)).build(),
+        CallWorkers.onWorker(() -> GetPriceResponse.newBuilder().setPrice(prices.get(sku, currency)).build(),
                 message -> reply(response, message), failure -> response.onError(errors.toStatus(failure)));
     }
 
@@ -205,7 +203,7 @@ public class PricingGrpcService extends PricingServiceGrpc.PricingServiceImplBas
                 return;
             }
             pricing = true;
-            onWorker(stream::pricePending, priced -> {
+            CallWorkers.onWorker(stream::pricePending, priced -> {
                 pricing = false;
                 if (ended) {
                     return;
@@ -223,7 +221,7 @@ public class PricingGrpcService extends PricingServiceGrpc.PricingServiceImplBas
         private void finish() {
             if (!ended) {
                 ended = true;
-                onWorker(stream::finish, quote -> {
+                CallWorkers.onWorker(stream::finish, quote -> {
                     call.onNext(QuotePricesResponse.newBuilder().setQuote(quote).build());
                     call.onCompleted();
                 }, this::fail);
@@ -273,21 +271,5 @@ public class PricingGrpcService extends PricingServiceGrpc.PricingServiceImplBas
     private static <T> void reply(StreamObserver<T> response, T message) {
         response.onNext(message);
         response.onCompleted();
-    }
-
-    /**
-     * Runs blocking work on a worker, then {@code then} with its result, or {@code failed} (the failure no longer
-     * passes the call's interceptors, so it is mapped by the caller), both back on the call's event loop, where
-     * its other messages arrive and its answers are written. The work runs on the call's Vert.x context, which
-     * carries the trace, so its spans stay in the call's trace (as for Quarkus' own @Blocking methods).
-     */
-    private static <T> void onWorker(Supplier<T> work, Consumer<T> then, Consumer<Throwable> failed) {
-        Vertx.currentContext().executeBlocking(work::get, false).onComplete(result -> {
-            if (result.succeeded()) {
-                then.accept(result.result());
-            } else {
-                failed.accept(result.cause());
-            }
-        });
     }
 }
