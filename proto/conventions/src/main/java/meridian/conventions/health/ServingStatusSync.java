@@ -9,6 +9,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 
@@ -68,6 +69,14 @@ public class ServingStatusSync {
         if (started && !shuttingDown) {
             publish(ready(reporter.getReadiness()) ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
         }
+    }
+
+    /**
+     * Takes back the SERVING Quarkus' gRPC server sets when it registers the services (before any start-up
+     * observer): until the start-up work below is done, no probe or balancer should send calls.
+     */
+    void beforeStartUpWork(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
+        publish(ServingStatus.NOT_SERVING);
     }
 
     /**

@@ -19,9 +19,13 @@ class ServingStatusSyncTest {
     private final ServingStatusSync sync = new ServingStatusSync(readinessUp(), storage, List.of());
 
     @Test
-    void scheduledSyncsPublishNothingUntilStartUpIsDone() {
-        sync.sync();
-        assertThat(sync.status()).isNull();
+    void notServingFromTheFirstStartUpObserverUntilStartUpIsDone() {
+        storage.setStatus(GrpcHealthStorage.DEFAULT_SERVICE_NAME, ServingStatus.SERVING); // as Quarkus registers it
+        sync.beforeStartUpWork(null);
+        assertThat(storage.statusForService(GrpcHealthStorage.DEFAULT_SERVICE_NAME).getStatus())
+                .isEqualTo(ServingStatus.NOT_SERVING);
+
+        sync.sync(); // a scheduled sync while the start-up work runs
         assertThat(storage.statusForService(GrpcHealthStorage.DEFAULT_SERVICE_NAME).getStatus())
                 .isEqualTo(ServingStatus.NOT_SERVING);
 
