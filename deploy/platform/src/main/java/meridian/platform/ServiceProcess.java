@@ -28,15 +28,11 @@ public final class ServiceProcess implements AutoCloseable {
      * smallest footprint; right for a pod limited to one CPU) and a heap of at most half the memory the JVM sees (the
      * container limit), leaving the other half to metaspace, code cache, thread stacks and Netty's buffers. An initial
      * heap of 64 MB: the AOT cache's archived heap objects must fit at start, or the JVM refuses to start.
-     * ArchiveRelocationMode=0 maps the AOT cache at the address it was built for instead of a random one (the JDK
-     * default since 20): relocating rewrites pointers all over the ~130 MB cache, which turns its read-only part into
-     * the process' own memory (about 50 MiB more RssAnon) instead of shared, clean file pages. Costs: the cache's
-     * address is not randomised (as before JDK 20), and start-up is not faster, about 0.2 s CPU slower (pages are
-     * faulted in one by one instead of in the relocation's bulk pass). The same list is the root pom's
-     * meridian.jvm.options (the AOT training run) and is checked against it.
+     * The same list is the root pom's meridian.jvm.options (the AOT training run) and is checked against it. Not
+     * used: -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 (map the AOT cache where it was built instead
+     * of relocating it): about 50 MiB less RssAnon, but 0.2-0.8 s more CPU at start (deploy/k8s/README.md, "Measured").
      */
-    public static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=50", "-Xms64m",
-            "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0");
+    public static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=50", "-Xms64m");
 
     private final String name;
     private final Path jar;
