@@ -28,6 +28,9 @@ public final class ServiceProcess implements AutoCloseable {
      * smallest footprint; right for a pod limited to one CPU) and a heap of at most half the memory the JVM sees (the
      * container limit), leaving the other half to metaspace, code cache, thread stacks and Netty's buffers. An initial
      * heap of 64 MB: the AOT cache's archived heap objects must fit at start, or the JVM refuses to start.
+     * The same list is the root pom's meridian.jvm.options (the AOT training run) and is checked against it. Not
+     * used: -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 (map the AOT cache where it was built instead
+     * of relocating it): about 50 MiB less RssAnon, but 0.2-0.8 s more CPU at start (deploy/k8s/README.md, "Measured").
      */
     public static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=50", "-Xms64m");
 
