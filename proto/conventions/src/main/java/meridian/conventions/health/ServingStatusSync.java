@@ -80,7 +80,7 @@ public class ServingStatusSync {
     }
 
     /**
-     * The first SERVING, after the start-up observers of higher priority (the validation rules' compile): the
+     * The first SERVING, after the earlier start-up observers (the validation rules' compile, LIBRARY_BEFORE): the
      * scheduler already runs while they do, and its syncs would publish SERVING before them.
      */
     void onStart(@Observes StartupEvent event) {
