@@ -10,15 +10,14 @@ import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
+import meridian.platform.ProcFiles;
+
 /**
  * CPU and resident memory of the processes under load, from /proc: CPU as cores used over a run (1.0 = one core
  * busy all the time), RSS as the largest value seen. A target may be several processes (PostgreSQL's backends):
  * then its memory is the sum of their proportional set sizes, so shared memory is counted once.
  */
 public final class ProcessSampler {
-
-    /** Linux reports /proc/<pid>/stat times in clock ticks of 1/100 s on every platform the JDK supports. */
-    private static final double TICKS_PER_SECOND = 100.0;
 
     /** Usage of one target over one run. */
     public record Usage(double cpuCores, long maxRssKb) {
@@ -52,8 +51,8 @@ public final class ProcessSampler {
         targets.forEach((name, pids) -> {
             List<Long> now = pids.get();
             // Processes sharing memory (PostgreSQL's backends and shared buffers) are summed by their share (PSS).
-            long rss = now.size() == 1 ? memoryKb(now.get(0), "status", "VmRSS:")
-                    : now.stream().mapToLong(pid -> memoryKb(pid, "smaps_rollup", "Pss:")).sum();
+            long rss = now.size() == 1 ? ProcFiles.memoryKb(now.get(0), "status", "VmRSS:").orElse(0)
+                    : now.stream().mapToLong(pid -> ProcFiles.memoryKb(pid, "smaps_rollup", "Pss:").orElse(0)).sum();
             maxRss.merge(name, rss, Math::max);
         });
     }
@@ -68,7 +67,7 @@ public final class ProcessSampler {
             for (Map.Entry<Long, Long> now : ticks(pids.get()).entrySet()) {
                 used += now.getValue() - before.getOrDefault(now.getKey(), 0L);
             }
-            usage.put(name, new Usage(used / TICKS_PER_SECOND / seconds, maxRss.getOrDefault(name, 0L)));
+            usage.put(name, new Usage(used / ProcFiles.TICKS_PER_SECOND / seconds, maxRss.getOrDefault(name, 0L)));
         });
         return usage;
     }
@@ -76,32 +75,9 @@ public final class ProcessSampler {
     private static Map<Long, Long> ticks(List<Long> pids) {
         Map<Long, Long> ticks = new HashMap<>();
         for (long pid : pids) {
-            String[] fields = statFields(pid);
-            if (fields.length > 14) {
-                // utime and stime: fields 14 and 15 of /proc/<pid>/stat, counted after the "(comm)" field.
-                ticks.put(pid, Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
-            }
+            ProcFiles.cpuTicks(pid).ifPresent(t -> ticks.put(pid, t));
         }
         return ticks;
-    }
-
-    /** The fields after "(comm) ", so index 0 is the state (field 3). */
-    private static String[] statFields(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        } catch (IOException | RuntimeException gone) {
-            return new String[0];
-        }
-    }
-
-    private static long memoryKb(long pid, String file, String field) {
-        try (Stream<String> lines = Files.lines(Path.of("/proc", Long.toString(pid), file))) {
-            return lines.filter(l -> l.startsWith(field)).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")))
-                    .findFirst().orElse(0);
-        } catch (IOException | RuntimeException gone) {
-            return 0;
-        }
     }
 
     static List<Long> pidsNamed(String command) {

@@ -41,8 +41,6 @@ class StartupAndMemoryBenchmark {
      * The /proc/<pid>/status fields whose peaks are kept. VmRSS counts the pages of the mapped AOT cache file too
      * (shareable and reclaimable); RssAnon is the process' own memory (heap, metaspace, code, stacks, malloc).
      */
-    /** USER_HZ of /proc/<pid>/stat: 100 on Linux (x86-64 and arm64). */
-    private static final long CLOCK_TICKS_PER_SECOND = 100;
     private static final List<String> MEMORY_FIELDS = List.of("VmRSS", "RssAnon");
 
     @Test
@@ -161,23 +159,16 @@ class StartupAndMemoryBenchmark {
                 + cpuPerOrder;
     }
 
-    private static long statusKiB(long pid, String field) throws IOException {
-        return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
-                .filter(line -> line.startsWith(field + ":"))
-                .mapToLong(line -> Long.parseLong(line.replaceAll("[^0-9]", "")))
-                .findFirst().orElseThrow();
+    private static long statusKiB(long pid, String field) {
+        return ProcFiles.memoryKb(pid, "status", field + ":").orElseThrow();
     }
 
     /**
-     * User plus system CPU time the process has used (/proc/<pid>/stat utime and stime): the start-up's cost, which,
-     * unlike its wall-clock time, does not grow when other work on the machine competes for the cores.
+     * User plus system CPU time the process has used: the start-up's cost, which, unlike its wall-clock time, does
+     * not grow when other work on the machine competes for the cores.
      */
-    private static long cpuMillis(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-        // Fields after the command name (in parentheses, may contain spaces); utime and stime are fields 14 and 15.
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
+    private static long cpuMillis(long pid) {
+        return Math.round(ProcFiles.cpuTicks(pid).orElseThrow() * 1000 / ProcFiles.TICKS_PER_SECOND);
     }
 
     private static long median(List<Long> values) {

@@ -116,7 +116,7 @@ public class InventoryGrpcService extends InventoryServiceGrpc.InventoryServiceI
                 : Optional.empty();
         ReserveCommand command = new ReserveCommand(UUID.fromString(request.getRequestId()),
                 RequestFingerprint.of(request), lines, ttl);
-        replyFromWorker(response, () -> reservations.reserve(command));
+        CallWorkers.reply(response, () -> reservations.reserve(command), errors);
     }
 
     @Override
@@ -212,14 +212,6 @@ public class InventoryGrpcService extends InventoryServiceGrpc.InventoryServiceI
         }
         response.onNext(result);
         response.onCompleted();
-    }
-
-    /** Answers with what {@code call} returns, computed on a worker; the answer is written on the call's event loop. */
-    private <T> void replyFromWorker(StreamObserver<T> response, Supplier<T> call) {
-        CallWorkers.onWorker(call, answer -> {
-            response.onNext(answer);
-            response.onCompleted();
-        }, failure -> response.onError(errors.toStatus(failure)));
     }
 
     /** The id of "reservations/{id}"; an id that is not a UUID names no reservation. */

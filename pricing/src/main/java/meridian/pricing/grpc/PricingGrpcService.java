@@ -79,8 +79,8 @@ public class PricingGrpcService extends PricingServiceGrpc.PricingServiceImplBas
             reply(response, GetPriceResponse.newBuilder().setPrice(cached).build());
             return;
         }
-        CallWorkers.onWorker(() -> GetPriceResponse.newBuilder().setPrice(prices.get(sku, currency)).build(),
-                message -> reply(response, message), failure -> response.onError(errors.toStatus(failure)));
+        CallWorkers.reply(response, () -> GetPriceResponse.newBuilder().setPrice(prices.get(sku, currency)).build(),
+                errors);
     }
 
     @Override

@@ -4,8 +4,10 @@ import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
+import io.grpc.stub.StreamObserver;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import meridian.conventions.errors.GrpcStatusMapper;
 
 /**
  * Blocking work of a gRPC call that is not @Blocking: only the work goes to a worker, once, and its outcome comes
@@ -43,5 +45,13 @@ public final class CallWorkers {
                 failed.accept(outcome.cause());
             }
         });
+    }
+
+    /** Answers a unary call with what {@code work} returns, computed on a worker; a failure as {@code errors} maps it. */
+    public static <T> void reply(StreamObserver<T> response, Supplier<T> work, GrpcStatusMapper errors) {
+        onWorker(work, answer -> {
+            response.onNext(answer);
+            response.onCompleted();
+        }, failure -> response.onError(errors.toStatus(failure)));
     }
 }
