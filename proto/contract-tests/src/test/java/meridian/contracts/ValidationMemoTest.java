@@ -2,6 +2,9 @@ package meridian.contracts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+import java.util.UUID;
+
 import org.junit.jupiter.api.Test;
 
 import com.google.protobuf.DescriptorProtos.DescriptorProto;
@@ -10,14 +13,19 @@ import com.google.protobuf.DescriptorProtos.FieldOptions;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FileDescriptor;
+import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
 import com.google.rpc.BadRequest;
 
+import build.buf.protovalidate.Config;
+import build.buf.protovalidate.Validator;
+import build.buf.protovalidate.ValidatorFactory;
 import build.buf.validate.FieldRules;
 import build.buf.validate.StringRules;
 import build.buf.validate.TimestampRules;
 import build.buf.validate.ValidateProto;
 import meridian.conventions.validation.RequestValidator;
+import meridian.inventory.v1.ReservationLine;
 import meridian.inventory.v1.ReserveStockRequest;
 import meridian.pricing.v1.GetPriceRequest;
 import meridian.pricing.v1.QuotePricesRequest;
@@ -42,6 +50,44 @@ class ValidationMemoTest {
             assertThat(validator.violations(invalid)).extracting(BadRequest.FieldViolation::getField)
                     .containsExactly("name");
         }
+    }
+
+    /**
+     * A request_id is checked on its own and the rest of the request through the memo: the answers must be those of
+     * protovalidate on the whole request, whichever part is wrong and whatever was remembered before.
+     */
+    @Test
+    void requestsWithAnIdempotencyKeyGetTheWholeRequestsAnswer() throws Exception {
+        Validator whole = ValidatorFactory.newBuilder().withConfig(Config.newBuilder().build()).build();
+        ReservationLine line = ReservationLine.newBuilder().setSku("SKU-1").setLocationId("berlin").setQuantity(2).build();
+        ReservationLine badLine = line.toBuilder().setQuantity(0).build();
+        List<ReserveStockRequest> requests = List.of(
+                reservation(UUID.randomUUID().toString(), line),
+                reservation(UUID.randomUUID().toString(), line),
+                reservation("not-a-uuid", line),
+                reservation("", line),
+                reservation(UUID.randomUUID().toString(), badLine),
+                reservation("not-a-uuid", badLine),
+                reservation(UUID.randomUUID().toString(), line, line),
+                reservation("not-a-uuid", line, line),
+                reservation(UUID.randomUUID().toString()));
+        for (int round = 0; round < 2; round++) {
+            for (ReserveStockRequest request : requests) {
+                assertThat(validator.violations(request)).extracting(BadRequest.FieldViolation::getField)
+                        .as("%s", request).containsExactlyInAnyOrderElementsOf(fieldsOf(whole, request));
+            }
+        }
+        assertThat(validator.violations(reservation("not-a-uuid", line))).singleElement()
+                .satisfies(v -> assertThat(v.getReason()).isEqualTo("string.uuid"));
+    }
+
+    private static ReserveStockRequest reservation(String requestId, ReservationLine... lines) {
+        return ReserveStockRequest.newBuilder().setRequestId(requestId).addAllLines(List.of(lines)).build();
+    }
+
+    private static List<String> fieldsOf(Validator whole, Message request) throws Exception {
+        return whole.validate(request).getViolations().stream()
+                .map(v -> RequestValidator.path(v.toProto().getField())).toList();
     }
 
     @Test

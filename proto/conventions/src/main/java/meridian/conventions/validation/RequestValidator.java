@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -19,8 +20,14 @@ import org.jboss.logging.Logger;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.DescriptorProtos.DescriptorProto;
+import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.DescriptorValidationException;
 import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Descriptors.FileDescriptor;
+import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.Message;
 import com.google.rpc.BadRequest;
 
@@ -48,6 +55,12 @@ import meridian.conventions.errors.ServiceException;
  * content unless a rule reads the clock ({@code now}, {@code *_now}, {@code within}); messages whose
  * rules do are never remembered. Invalid messages are never remembered either (rare, and their
  * details are always computed afresh).
+ *
+ * A request carrying an idempotency key ({@code request_id}, AIP-155) is new on every call, so it would never hit
+ * the memo although the rest of it (a reservation's lines) repeats. Its key is checked on its own, against a type
+ * holding only that field with the same rules, and the rest through the memo. That is exact as long as no rule looks
+ * at the key together with another field, so types with message-level rules, or with the key in a oneof, are not
+ * split.
  */
 @ApplicationScoped
 public class RequestValidator {
@@ -58,11 +71,28 @@ public class RequestValidator {
      */
     static final int MEMO_MAX_MESSAGE_BYTES = 256;
     static final long MEMO_MAX_ENTRIES = 10_000;
+    /** The AIP-155 idempotency key field: unique per call by design. */
+    static final String IDEMPOTENCY_KEY = "request_id";
     private static final Logger LOG = Logger.getLogger(RequestValidator.class);
 
     private final PatternCachingValidator validator = new PatternCachingValidator(Config.newBuilder().build());
     private final Cache<Message, Boolean> knownValid = Caffeine.newBuilder().maximumSize(MEMO_MAX_ENTRIES).build();
     private final Map<Descriptor, Boolean> clockFree = new ConcurrentHashMap<>();
+    private final Map<Descriptor, Optional<KeySplit>> keySplits = new ConcurrentHashMap<>();
+
+    /** A request type's idempotency key and a type holding only that field, with the same rules. */
+    private record KeySplit(FieldDescriptor key, Descriptor alone) {
+
+        /** Whether the request without its key is small enough to be remembered; else splitting gains nothing. */
+        boolean restIsSmall(Message request) {
+            return request.getSerializedSize() - CodedOutputStream.computeStringSize(key.getNumber(),
+                    (String) request.getField(key)) <= MEMO_MAX_MESSAGE_BYTES;
+        }
+
+        Message keyAlone(Message request) {
+            return DynamicMessage.newBuilder(alone).setField(alone.getFields().get(0), request.getField(key)).build();
+        }
+    }
 
     /**
      * Compiles the rules of every request type of the service's gRPC services at start, before gRPC health first
@@ -94,6 +124,10 @@ public class RequestValidator {
         clockFree.computeIfAbsent(type, RequestValidator::rulesIgnoreClock);
         try {
             validator.prepare(type);
+            Optional<KeySplit> split = keySplit(type);
+            if (split.isPresent()) {
+                validator.prepare(split.get().alone());
+            }
         } catch (ValidationException e) {
             throw uncompilable(type, e);
         }
@@ -101,14 +135,37 @@ public class RequestValidator {
 
     /** Whether the rules of {@code type} are compiled (by {@link #prepare} or a first validation). */
     public boolean isPrepared(Descriptor type) {
-        return validator.isPrepared(type);
+        return validator.isPrepared(type) && keySplit(type).map(split -> validator.isPrepared(split.alone())).orElse(true);
     }
 
     /** The violations of {@code message}, as BadRequest field violations; empty when valid. */
     public List<BadRequest.FieldViolation> violations(Message message) {
-        boolean memoizable = message.getSerializedSize() <= MEMO_MAX_MESSAGE_BYTES
-                && clockFree.computeIfAbsent(message.getDescriptorForType(), RequestValidator::rulesIgnoreClock);
-        if (memoizable && knownValid.getIfPresent(message) != null) {
+        Descriptor type = message.getDescriptorForType();
+        if (!clockFree.computeIfAbsent(type, RequestValidator::rulesIgnoreClock)) {
+            return evaluate(message, null, false);
+        }
+        Optional<KeySplit> split = keySplit(type);
+        if (split.isEmpty() || !split.get().restIsSmall(message)) {
+            return evaluate(message, null, true);
+        }
+        List<BadRequest.FieldViolation> key = evaluate(split.get().keyAlone(message), null, false);
+        List<BadRequest.FieldViolation> rest = evaluate(message.toBuilder().clearField(split.get().key()).build(),
+                IDEMPOTENCY_KEY, true);
+        if (key.isEmpty()) {
+            return rest;
+        }
+        List<BadRequest.FieldViolation> all = new ArrayList<>(key);
+        all.addAll(rest);
+        return all;
+    }
+
+    /**
+     * The violations of {@code message}, leaving out those on the top-level field {@code ignoredField} (null: none);
+     * when none are left and {@code memoizable}, the message is remembered as valid.
+     */
+    private List<BadRequest.FieldViolation> evaluate(Message message, String ignoredField, boolean memoizable) {
+        boolean remember = memoizable && message.getSerializedSize() <= MEMO_MAX_MESSAGE_BYTES;
+        if (remember && knownValid.getIfPresent(message) != null) {
             return List.of();
         }
         ValidationResult result;
@@ -117,22 +174,49 @@ public class RequestValidator {
         } catch (ValidationException e) {
             throw uncompilable(message.getDescriptorForType(), e);
         }
-        if (result.isSuccess()) {
-            if (memoizable) {
-                knownValid.put(message, Boolean.TRUE);
-            }
-            return List.of();
-        }
         List<BadRequest.FieldViolation> violations = new ArrayList<>();
         for (build.buf.protovalidate.Violation v : result.getViolations()) {
             Violation proto = v.toProto();
-            violations.add(BadRequest.FieldViolation.newBuilder()
-                    .setField(path(proto.getField()))
-                    .setDescription(proto.getMessage())
-                    .setReason(proto.getRuleId())
-                    .build());
+            String field = path(proto.getField());
+            if (!field.equals(ignoredField)) {
+                violations.add(BadRequest.FieldViolation.newBuilder()
+                        .setField(field)
+                        .setDescription(proto.getMessage())
+                        .setReason(proto.getRuleId())
+                        .build());
+            }
+        }
+        if (violations.isEmpty() && remember) {
+            knownValid.put(message, Boolean.TRUE);
         }
         return violations;
+    }
+
+    private Optional<KeySplit> keySplit(Descriptor type) {
+        return keySplits.computeIfAbsent(type, RequestValidator::splitKey);
+    }
+
+    /** The key split of {@code type}, when it has a rule-bearing idempotency key that no other rule can see. */
+    private static Optional<KeySplit> splitKey(Descriptor type) {
+        FieldDescriptor key = type.findFieldByName(IDEMPOTENCY_KEY);
+        if (key == null || key.isRepeated() || key.getJavaType() != FieldDescriptor.JavaType.STRING
+                || key.getContainingOneof() != null || !key.getOptions().hasExtension(ValidateProto.field)
+                || type.getOptions().hasExtension(ValidateProto.message)) {
+            return Optional.empty();
+        }
+        FileDescriptorProto file = FileDescriptorProto.newBuilder()
+                .setName("meridian/validation/key/" + type.getFullName() + ".proto")
+                .setPackage(type.getFile().getPackage())
+                .setSyntax("proto3")
+                .addDependency(ValidateProto.getDescriptor().getName())
+                .addMessageType(DescriptorProto.newBuilder().setName(type.getName() + "Key").addField(key.toProto()))
+                .build();
+        try {
+            FileDescriptor built = FileDescriptor.buildFrom(file, new FileDescriptor[] { ValidateProto.getDescriptor() });
+            return Optional.of(new KeySplit(key, built.getMessageTypes().get(0)));
+        } catch (DescriptorValidationException e) {
+            throw new IllegalStateException("cannot describe the idempotency key of " + type.getFullName(), e);
+        }
     }
 
     /** A rule that does not compile is a defect of the contract, not of the request. */
@@ -178,7 +262,7 @@ public class RequestValidator {
     }
 
     /** "lines[0].quantity" style path; "" for a rule on the message itself. */
-    static String path(FieldPath path) {
+    public static String path(FieldPath path) {
         StringBuilder out = new StringBuilder();
         for (FieldPathElement element : path.getElementsList()) {
             if (!out.isEmpty()) {
