@@ -21,6 +21,7 @@ public final class Main {
               loadgen run --scenario NAME [--target host:port | --inventory h:p --pricing h:p --orders h:p]
                           [--mode closed|open] [--connections 2] [--in-flight 32] [--rate 1000]
                           [--duration 10] [--warmup 2] [--max-warmup 2] [--repeats 1] [--out DIR]
+                          [--sample name=pid,command]   (CPU of those processes per operation)
                  scenarios: SayHello, Echo (baselines, --target); GetPrice, GetStockLevel, ReserveStock, PlaceOrder,
                             QuoteOneStream, QuoteManyStreams (seed their data through inventory and pricing first)
               loadgen b0-server --port PORT
@@ -71,14 +72,25 @@ public final class Main {
         Duration maxWarmup = Duration.ofSeconds(Long.parseLong(flags.getOrDefault("max-warmup", Long.toString(warmup.toSeconds()))));
         Runner.Plan plan = new Runner.Plan(warmup, warmup, maxWarmup, Integer.parseInt(flags.getOrDefault("repeats", "1")));
         Report report = new Report().header("command", "loadgen run " + flags);
+        ProcessSampler sampler = new ProcessSampler().add("load generator", ProcessHandle.current().pid());
+        // --sample inventory=1234,postgres: CPU of those processes over the measured runs (a command name: all of them).
+        for (String process : flags.getOrDefault("sample", "").split(",")) {
+            if (process.contains("=")) {
+                sampler.add(process.substring(0, process.indexOf('=')), Long.parseLong(process.substring(process.indexOf('=') + 1)));
+            } else if (!process.isBlank()) {
+                sampler.addByCommand(process, process);
+            }
+        }
         try (Scenario scenario = scenario(scenarioName, flags, connections)) {
             report.add(new Runner(System.out).measure(scenario.name(), "run", flags.getOrDefault("target", ""), scenario,
-                    load, plan, new ProcessSampler().add("load generator", ProcessHandle.current().pid())));
+                    load, plan, sampler));
         }
         Result result = report.results().get(0);
         System.out.printf("%s: %.0f %s/s  p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f ms  ok %d  errors %s%n", result.name(),
                 result.throughput(), result.unit(), result.latency().p50(), result.latency().p90(), result.latency().p99(),
                 result.latency().p999(), result.okCount(), result.errors());
+        result.processes().forEach((process, usage) -> System.out.printf("  %-16s %.3f cores, %.1f µs CPU per %s%n",
+                process, usage.cpuCores(), usage.cpuCores() / result.throughput() * 1e6, result.unit()));
         if (flags.containsKey("out")) {
             report.write(Path.of(flags.get("out")));
         }
