@@ -2,6 +2,7 @@ package meridian.loadgen;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,8 @@ public final class Main {
               loadgen run --scenario NAME [--target host:port | --inventory h:p --pricing h:p --orders h:p]
                           [--mode closed|open] [--connections 2] [--in-flight 32] [--rate 1000]
                           [--duration 10] [--warmup 2] [--max-warmup 2] [--repeats 1] [--out DIR]
-                          [--sample name=pid,command]   (CPU of those processes per operation)
+                          [--sample name=pid,command]   (CPU of those processes per operation; a pid's JIT
+                                                          compilers are watched, and warm-up waits for them)
                  scenarios: SayHello, Echo (baselines, --target); GetPrice, GetStockLevel, ReserveStock, PlaceOrder,
                             QuoteOneStream, QuoteManyStreams (seed their data through inventory and pricing first)
               loadgen b0-server --port PORT
@@ -74,12 +76,18 @@ public final class Main {
         Report report = new Report().header("command", "loadgen run " + flags);
         ProcessSampler sampler = new ProcessSampler().add("load generator", ProcessHandle.current().pid());
         // --sample inventory=1234,postgres: CPU of those processes over the measured runs (a command name: all of them).
+        List<Long> jvms = new ArrayList<>();
         for (String process : flags.getOrDefault("sample", "").split(",")) {
             if (process.contains("=")) {
-                sampler.add(process.substring(0, process.indexOf('=')), Long.parseLong(process.substring(process.indexOf('=') + 1)));
+                long pid = Long.parseLong(process.substring(process.indexOf('=') + 1));
+                sampler.add(process.substring(0, process.indexOf('=')), pid);
+                jvms.add(pid);
             } else if (!process.isBlank()) {
                 sampler.addByCommand(process, process);
             }
+        }
+        if (!jvms.isEmpty()) {
+            sampler.addJitCompilers(() -> jvms);
         }
         try (Scenario scenario = scenario(scenarioName, flags, connections)) {
             report.add(new Runner(System.out).measure(scenario.name(), "run", flags.getOrDefault("target", ""), scenario,

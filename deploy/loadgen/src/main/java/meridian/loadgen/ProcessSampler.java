@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +25,11 @@ public final class ProcessSampler {
     public record Usage(double cpuCores, long maxRssKb) {
     }
 
+    /** The target {@link #addJitCompilers} adds: CPU only. */
+    public static final String JIT_COMPILERS = "JIT compilers";
+
     private final Map<String, Supplier<List<Long>>> targets = new LinkedHashMap<>();
+    private final Set<String> cpuOnly = new HashSet<>();
     private final Map<String, Map<Long, Long>> ticksAtStart = new HashMap<>();
     private final Map<String, Long> maxRss = new HashMap<>();
     private long startNanos;
@@ -39,6 +45,17 @@ public final class ProcessSampler {
         return this;
     }
 
+    /**
+     * The JIT compiler threads of the server JVMs, as one CPU-only target: while they are busy, the code under load is
+     * still being compiled (on the same CPU as the servers), so a run measures warm-up too.
+     */
+    public ProcessSampler addJitCompilers(Supplier<List<Long>> jvmPids) {
+        targets.put(JIT_COMPILERS, () -> jvmPids.get().stream().flatMap(pid -> ProcFiles.jitCompilerThreads(pid).stream())
+                .toList());
+        cpuOnly.add(JIT_COMPILERS);
+        return this;
+    }
+
     public synchronized void begin() {
         startNanos = System.nanoTime();
         ticksAtStart.clear();
@@ -49,6 +66,9 @@ public final class ProcessSampler {
 
     public synchronized void sample() {
         targets.forEach((name, pids) -> {
+            if (cpuOnly.contains(name)) {
+                return;
+            }
             List<Long> now = pids.get();
             // Processes sharing memory (PostgreSQL's backends and shared buffers) are summed by their share (PSS).
             long rss = now.size() == 1 ? ProcFiles.memoryKb(now.get(0), "status", "VmRSS:").orElse(0)

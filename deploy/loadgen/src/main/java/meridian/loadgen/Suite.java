@@ -178,7 +178,7 @@ public final class Suite {
             report.startup("B0 grpc-java hello", awaitHello(port, b0));
             report.note("B0 transport: " + (PlainGrpcServer.epoll() ? "Netty epoll" : "Netty NIO (epoll unavailable)")
                     + ", direct executor");
-            ProcessSampler sampler = sampler().add("b0", b0.pid());
+            ProcessSampler sampler = sampler().add("b0", b0.pid()).addJitCompilers(() -> List.of(b0.pid()));
             try (Channels channels = new Channels("localhost", port, READ_CONNECTIONS)) {
                 measure("SayHello", GROUP_B0, "localhost:" + port, BaselineScenarios.hello(channels), readLoad(), sampler);
             }
@@ -199,7 +199,7 @@ public final class Suite {
         try (Child b1 = Child.start("b1", List.of(javaExecutable(), "-Dquarkus.http.port=" + port, "-jar", jar.toString()),
                 options.serverCpus(), work)) {
             report.startup("B1 Quarkus hello", awaitHello(port, b1));
-            ProcessSampler sampler = sampler().add("b1", b1.pid());
+            ProcessSampler sampler = sampler().add("b1", b1.pid()).addJitCompilers(() -> List.of(b1.pid()));
             try (Channels channels = new Channels("localhost", port, READ_CONNECTIONS)) {
                 measure("SayHello", GROUP_B1, "localhost:" + port, BaselineScenarios.hello(channels), readLoad(), sampler);
             }
@@ -326,7 +326,8 @@ public final class Suite {
         Map<String, Long> pids = new LinkedHashMap<>();
         OtlpSink sink = traced ? new OtlpSink() : null;
         try {
-            ProcessSampler sampler = sampler().addByCommand("postgres", "postgres");
+            ProcessSampler sampler = sampler().addByCommand("postgres", "postgres")
+                    .addJitCompilers(() -> List.copyOf(pids.values()));
             // Full suite: one at a time, so each start-up is measured without the others competing for the CPU.
             // Smoke: inventory and pricing together, then orders (which needs both), as deploy/run does.
             List<List<String>> waves = options.smoke() ? List.of(List.of("inventory", "pricing"), List.of("orders"))

@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import meridian.platform.ProcFiles;
+
 /** The measuring itself, against scenarios that answer from a timer instead of a server. */
 class RunnerTest {
 
@@ -84,6 +86,24 @@ class RunnerTest {
         List<Double> warmup = (List<Double>) result.toJson().get("warmup_throughputs");
         assertThat(warmup).hasSizeBetween(4, 20);
         assertThat(warmup.get(warmup.size() - 1)).isGreaterThan(3 * warmup.get(0));
+    }
+
+    @Test
+    void warmUpWatchesTheServersJitCompilers() {
+        long self = ProcessHandle.current().pid();
+        assertThat(ProcFiles.jitCompilerThreads(self)).as("this JVM's C1/C2 compiler threads").isNotEmpty();
+        Scenario quick = Scenario.of("quick", "call", (connection, done) -> timer.schedule(done::ok, 1, TimeUnit.MILLISECONDS));
+        ProcessSampler sampler = new ProcessSampler().add("server", self).addJitCompilers(() -> List.of(self));
+
+        Result result = runner.measure("quick", "test", "none", quick, Runner.Load.closed(1, 4, Duration.ofMillis(300)),
+                new Runner.Plan(Duration.ofMillis(300), Duration.ofMillis(600), Duration.ofSeconds(3), 1), sampler);
+
+        @SuppressWarnings("unchecked")
+        List<Double> throughputs = (List<Double>) result.toJson().get("warmup_throughputs");
+        @SuppressWarnings("unchecked")
+        List<Double> compilers = (List<Double>) result.toJson().get("warmup_jit_compiler_cores");
+        assertThat(compilers).hasSameSizeAs(throughputs).allSatisfy(cores -> assertThat(cores).isNotNegative());
+        assertThat(result.processes()).containsKeys("server", ProcessSampler.JIT_COMPILERS);
     }
 
     @Test

@@ -3,6 +3,7 @@ package meridian.platform;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
 
@@ -25,6 +26,25 @@ public final class ProcFiles {
                     : OptionalLong.empty();
         } catch (IOException | RuntimeException gone) {
             return OptionalLong.empty();
+        }
+    }
+
+    /**
+     * The HotSpot JIT compiler threads of JVM {@code pid} (named "C1 CompilerThreadN" / "C2 CompilerThreadN", cut to
+     * 15 characters in comm); their ids also have a /proc/<tid>/stat of their own, so {@link #cpuTicks} reads them.
+     */
+    public static List<Long> jitCompilerThreads(long pid) {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            return tasks.filter(task -> {
+                try {
+                    String comm = Files.readString(task.resolve("comm"));
+                    return comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre");
+                } catch (IOException | RuntimeException gone) {
+                    return false;
+                }
+            }).map(task -> Long.parseLong(task.getFileName().toString())).toList();
+        } catch (IOException | RuntimeException gone) {
+            return List.of();
         }
     }
 
