@@ -39,7 +39,24 @@ public final class RequestFingerprint {
     }
 
     public RequestFingerprint add(Message message) {
-        Message payload = withoutRequestId(message);
+        FieldDescriptor requestId = message.getDescriptorForType().findFieldByName("request_id");
+        if (requestId != null && isFirstString(requestId)) {
+            // Serialized in field order, a set request_id is the prefix: hash what follows it (the same bytes as
+            // serializing a copy without it, without the copy; a stream hashes every message).
+            String id = (String) message.getField(requestId);
+            byte[] bytes = serialize(message);
+            int skip = id.isEmpty() ? 0 : CodedOutputStream.computeStringSize(requestId.getNumber(), id);
+            digest.update(intBytes(bytes.length - skip));
+            digest.update(bytes, skip, bytes.length - skip);
+            return this;
+        }
+        byte[] bytes = serialize(withoutRequestId(message, requestId));
+        digest.update(intBytes(bytes.length));
+        digest.update(bytes);
+        return this;
+    }
+
+    private static byte[] serialize(Message payload) {
         byte[] bytes = new byte[payload.getSerializedSize()];
         CodedOutputStream out = CodedOutputStream.newInstance(bytes);
         out.useDeterministicSerialization();
@@ -48,17 +65,28 @@ public final class RequestFingerprint {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        digest.update(intBytes(bytes.length));
-        digest.update(bytes);
-        return this;
+        return bytes;
+    }
+
+    /** A singular string field numbered below every other field of its message. */
+    private static boolean isFirstString(FieldDescriptor field) {
+        if (field.isRepeated() || field.getJavaType() != FieldDescriptor.JavaType.STRING
+                || field.getContainingType().isExtendable()) {
+            return false;
+        }
+        for (FieldDescriptor other : field.getContainingType().getFields()) {
+            if (other.getNumber() < field.getNumber()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public String hex() {
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    private static Message withoutRequestId(Message message) {
-        FieldDescriptor requestId = message.getDescriptorForType().findFieldByName("request_id");
+    private static Message withoutRequestId(Message message, FieldDescriptor requestId) {
         return requestId == null ? message : message.toBuilder().clearField(requestId).build();
     }
 
