@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,20 +26,26 @@ public final class ProcessSampler {
     /** The target {@link #addJitCompilers} adds: CPU only. */
     public static final String JIT_COMPILERS = "JIT compilers";
 
+    /** The processes of each target whose memory is sampled. */
     private final Map<String, Supplier<List<Long>>> targets = new LinkedHashMap<>();
-    private final Set<String> cpuOnly = new HashSet<>();
+    /** CPU ticks of each process (or thread) of every target, by id. */
+    private final Map<String, Supplier<Map<Long, Long>>> ticks = new LinkedHashMap<>();
     private final Map<String, Map<Long, Long>> ticksAtStart = new HashMap<>();
     private final Map<String, Long> maxRss = new HashMap<>();
     private long startNanos;
 
     public ProcessSampler add(String name, long pid) {
-        targets.put(name, () -> List.of(pid));
-        return this;
+        return addProcesses(name, () -> List.of(pid));
     }
 
     /** Every process whose command name is {@code command}, looked up at each sample. */
     public ProcessSampler addByCommand(String name, String command) {
-        targets.put(name, () -> pidsNamed(command));
+        return addProcesses(name, () -> pidsNamed(command));
+    }
+
+    private ProcessSampler addProcesses(String name, Supplier<List<Long>> pids) {
+        targets.put(name, pids);
+        ticks.put(name, () -> ticksOf(pids.get()));
         return this;
     }
 
@@ -50,9 +54,11 @@ public final class ProcessSampler {
      * still being compiled (on the same CPU as the servers), so a run measures warm-up too.
      */
     public ProcessSampler addJitCompilers(Supplier<List<Long>> jvmPids) {
-        targets.put(JIT_COMPILERS, () -> jvmPids.get().stream().flatMap(pid -> ProcFiles.jitCompilerThreads(pid).stream())
-                .toList());
-        cpuOnly.add(JIT_COMPILERS);
+        ticks.put(JIT_COMPILERS, () -> {
+            Map<Long, Long> threads = new HashMap<>();
+            jvmPids.get().forEach(pid -> threads.putAll(ProcFiles.jitCompilerTicks(pid)));
+            return threads;
+        });
         return this;
     }
 
@@ -60,15 +66,12 @@ public final class ProcessSampler {
         startNanos = System.nanoTime();
         ticksAtStart.clear();
         maxRss.clear();
-        targets.forEach((name, pids) -> ticksAtStart.put(name, ticks(pids.get())));
+        ticks.forEach((name, now) -> ticksAtStart.put(name, now.get()));
         sample();
     }
 
     public synchronized void sample() {
         targets.forEach((name, pids) -> {
-            if (cpuOnly.contains(name)) {
-                return;
-            }
             List<Long> now = pids.get();
             // Processes sharing memory (PostgreSQL's backends and shared buffers) are summed by their share (PSS).
             long rss = now.size() == 1 ? ProcFiles.memoryKb(now.get(0), "status", "VmRSS:").orElse(0)
@@ -81,10 +84,10 @@ public final class ProcessSampler {
         sample();
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         Map<String, Usage> usage = new LinkedHashMap<>();
-        targets.forEach((name, pids) -> {
+        ticks.forEach((name, current) -> {
             Map<Long, Long> before = ticksAtStart.getOrDefault(name, Map.of());
             long used = 0;
-            for (Map.Entry<Long, Long> now : ticks(pids.get()).entrySet()) {
+            for (Map.Entry<Long, Long> now : current.get().entrySet()) {
                 used += now.getValue() - before.getOrDefault(now.getKey(), 0L);
             }
             usage.put(name, new Usage(used / ProcFiles.TICKS_PER_SECOND / seconds, maxRss.getOrDefault(name, 0L)));
@@ -92,7 +95,7 @@ public final class ProcessSampler {
         return usage;
     }
 
-    private static Map<Long, Long> ticks(List<Long> pids) {
+    private static Map<Long, Long> ticksOf(List<Long> pids) {
         Map<Long, Long> ticks = new HashMap<>();
         for (long pid : pids) {
             ProcFiles.cpuTicks(pid).ifPresent(t -> ticks.put(pid, t));

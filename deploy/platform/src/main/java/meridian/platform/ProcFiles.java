@@ -3,7 +3,8 @@ package meridian.platform;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
 
@@ -19,33 +20,41 @@ public final class ProcFiles {
     /** User plus system CPU time in clock ticks (utime and stime of /proc/<pid>/stat). */
     public static OptionalLong cpuTicks(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // The fields after "(comm) " (the command name may hold spaces): utime and stime are fields 14 and 15.
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return fields.length > 12 ? OptionalLong.of(Long.parseLong(fields[11]) + Long.parseLong(fields[12]))
-                    : OptionalLong.empty();
+            return OptionalLong.of(ticksOf(Files.readString(Path.of("/proc", Long.toString(pid), "stat"))));
         } catch (IOException | RuntimeException gone) {
             return OptionalLong.empty();
         }
     }
 
+    /** utime + stime of a stat file's text. */
+    private static long ticksOf(String stat) {
+        // The fields after "(comm) " (the command name may hold spaces): utime and stime are fields 14 and 15.
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+
     /**
-     * The HotSpot JIT compiler threads of JVM {@code pid} (named "C1 CompilerThreadN" / "C2 CompilerThreadN", cut to
-     * 15 characters in comm); their ids also have a /proc/<tid>/stat of their own, so {@link #cpuTicks} reads them.
+     * CPU ticks of each HotSpot JIT compiler thread of JVM {@code pid} (named "C1 CompilerThreadN" / "C2
+     * CompilerThreadN", cut to 15 characters in comm), by thread id. Read from /proc/<pid>/task/<tid>/stat: the
+     * hidden /proc/<tid>/stat would count the whole process.
      */
-    public static List<Long> jitCompilerThreads(long pid) {
+    public static Map<Long, Long> jitCompilerTicks(long pid) {
+        Map<Long, Long> ticks = new HashMap<>();
         try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-            return tasks.filter(task -> {
+            tasks.forEach(task -> {
                 try {
                     String comm = Files.readString(task.resolve("comm"));
-                    return comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre");
+                    if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
+                        ticks.put(Long.parseLong(task.getFileName().toString()), ticksOf(Files.readString(task.resolve("stat"))));
+                    }
                 } catch (IOException | RuntimeException gone) {
-                    return false;
+                    // The thread ended (HotSpot stops idle compiler threads).
                 }
-            }).map(task -> Long.parseLong(task.getFileName().toString())).toList();
+            });
         } catch (IOException | RuntimeException gone) {
-            return List.of();
+            return Map.of();
         }
+        return ticks;
     }
 
     /** A kB field of /proc/<pid>/{@code file}: {@code field} "VmRSS:" of status, "Pss:" of smaps_rollup. */
