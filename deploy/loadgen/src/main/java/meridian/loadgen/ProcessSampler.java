@@ -51,7 +51,8 @@ public final class ProcessSampler {
 
     /**
      * The JIT compiler threads of the server JVMs, as one CPU-only target: while they are busy, the code under load is
-     * still being compiled (on the same CPU as the servers), so a run measures warm-up too.
+     * still being compiled (on the same CPU as the servers), so a run measures warm-up too. HotSpot stops idle
+     * compiler threads: one that ended within a run is not counted, so this can only read low.
      */
     public ProcessSampler addJitCompilers(Supplier<List<Long>> jvmPids) {
         ticks.put(JIT_COMPILERS, () -> {
