@@ -18,6 +18,9 @@ import com.google.protobuf.Message;
  */
 public final class RequestFingerprint {
 
+    /** The AIP-155 idempotency key field: left out of the fingerprint, unique per call by design. */
+    public static final String REQUEST_ID_FIELD = "request_id";
+
     private final MessageDigest digest;
 
     private RequestFingerprint() {
@@ -39,7 +42,7 @@ public final class RequestFingerprint {
     }
 
     public RequestFingerprint add(Message message) {
-        FieldDescriptor requestId = message.getDescriptorForType().findFieldByName("request_id");
+        FieldDescriptor requestId = message.getDescriptorForType().findFieldByName(REQUEST_ID_FIELD);
         if (requestId != null && isFirstString(requestId)) {
             // Serialized in field order, a set request_id is the prefix: hash what follows it (the same bytes as
             // serializing a copy without it, without the copy; a stream hashes every message).

@@ -5,7 +5,6 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -43,6 +42,7 @@ import io.grpc.MethodDescriptor.PrototypeMarshaller;
 import io.grpc.ServerMethodDefinition;
 import io.quarkus.runtime.StartupEvent;
 import meridian.conventions.errors.ServiceException;
+import meridian.conventions.idempotency.RequestFingerprint;
 
 /**
  * Checks a message against the buf.validate rules of its contract. The interceptor uses it for
@@ -73,20 +73,32 @@ public class RequestValidator {
      */
     static final int MEMO_MAX_MESSAGE_BYTES = 256;
     static final long MEMO_MAX_ENTRIES = 10_000;
-    /** The AIP-155 idempotency key field: unique per call by design. */
-    static final String IDEMPOTENCY_KEY = "request_id";
     private static final Logger LOG = Logger.getLogger(RequestValidator.class);
 
     private final PatternCachingValidator validator = new PatternCachingValidator(Config.newBuilder().build());
     private final Cache<Message, Boolean> knownValid = Caffeine.newBuilder().maximumSize(MEMO_MAX_ENTRIES).build();
-    private final Map<Descriptor, Boolean> clockFree = new ConcurrentHashMap<>();
-    private final Map<Descriptor, Optional<KeySplit>> keySplits = new ConcurrentHashMap<>();
-    /** Per type: its rules checked directly ({@link SimpleFieldRules}), or {@link #NOT_SIMPLE}. */
-    private final Map<Descriptor, Object> simpleRules = new ConcurrentHashMap<>();
-    private static final Object NOT_SIMPLE = new Object();
+    private final Map<Descriptor, TypeRules> typeRules = new ConcurrentHashMap<>();
 
-    /** A request type's idempotency key and a type holding only that field, with the same rules. */
-    private record KeySplit(FieldDescriptor key, Descriptor alone) {
+    /**
+     * What is known of a type's rules, looked up once per message: whether they can read the clock, its direct
+     * checks ({@link SimpleFieldRules}; null when not all of its rules are plain), its key split (null: none).
+     */
+    private record TypeRules(boolean clockFree, SimpleFieldRules simple, KeySplit split) {
+
+        static TypeRules of(Descriptor type) {
+            return new TypeRules(rulesIgnoreClock(type), SimpleFieldRules.of(type), splitKey(type));
+        }
+
+        boolean acceptsDirectly(Message message) {
+            return simple != null && simple.accepts(message);
+        }
+    }
+
+    /**
+     * A request type's idempotency key, a type holding only that field with the same rules, and that type's direct
+     * checks (null when not plain).
+     */
+    private record KeySplit(FieldDescriptor key, Descriptor alone, SimpleFieldRules aloneSimple) {
 
         /** Whether the request without its key is small enough to be remembered; else splitting gains nothing. */
         boolean restIsSmall(Message request) {
@@ -96,6 +108,10 @@ public class RequestValidator {
 
         Message keyAlone(Message request) {
             return DynamicMessage.newBuilder(alone).setField(alone.getFields().get(0), request.getField(key)).build();
+        }
+
+        boolean acceptsKeyDirectly(Message keyAlone) {
+            return aloneSimple != null && aloneSimple.accepts(keyAlone);
         }
     }
 
@@ -126,14 +142,11 @@ public class RequestValidator {
 
     /** Compiles the rules of {@code type} and of the messages it contains, if not done yet. */
     private void prepare(Descriptor type) {
-        clockFree.computeIfAbsent(type, RequestValidator::rulesIgnoreClock);
-        simpleRules(type);
+        KeySplit split = rulesOf(type).split();
         try {
             validator.prepare(type);
-            Optional<KeySplit> split = keySplit(type);
-            if (split.isPresent()) {
-                validator.prepare(split.get().alone());
-                simpleRules(split.get().alone());
+            if (split != null) {
+                validator.prepare(split.alone());
             }
         } catch (ValidationException e) {
             throw uncompilable(type, e);
@@ -142,26 +155,28 @@ public class RequestValidator {
 
     /** Whether the rules of {@code type} are compiled (by {@link #prepare} or a first validation). */
     public boolean isPrepared(Descriptor type) {
-        return validator.isPrepared(type) && keySplit(type).map(split -> validator.isPrepared(split.alone())).orElse(true);
+        KeySplit split = rulesOf(type).split();
+        return validator.isPrepared(type) && (split == null || validator.isPrepared(split.alone()));
     }
 
     /** The violations of {@code message}, as BadRequest field violations; empty when valid. */
     public List<BadRequest.FieldViolation> violations(Message message) {
-        if (acceptedDirectly(message)) {
+        TypeRules rules = rulesOf(message.getDescriptorForType());
+        if (rules.acceptsDirectly(message)) {
             return List.of();
         }
-        Descriptor type = message.getDescriptorForType();
-        if (!clockFree.computeIfAbsent(type, RequestValidator::rulesIgnoreClock)) {
+        if (!rules.clockFree()) {
             return evaluate(message, null, false);
         }
-        Optional<KeySplit> split = keySplit(type);
-        if (split.isEmpty() || !split.get().restIsSmall(message)) {
+        KeySplit split = rules.split();
+        if (split == null || !split.restIsSmall(message)) {
             return evaluate(message, null, true);
         }
-        Message keyAlone = split.get().keyAlone(message);
-        List<BadRequest.FieldViolation> key = acceptedDirectly(keyAlone) ? List.of() : evaluate(keyAlone, null, false);
-        List<BadRequest.FieldViolation> rest = evaluate(message.toBuilder().clearField(split.get().key()).build(),
-                IDEMPOTENCY_KEY, true);
+        Message keyAlone = split.keyAlone(message);
+        List<BadRequest.FieldViolation> key = split.acceptsKeyDirectly(keyAlone) ? List.of()
+                : evaluate(keyAlone, null, false);
+        List<BadRequest.FieldViolation> rest = evaluate(message.toBuilder().clearField(split.key()).build(),
+                RequestFingerprint.REQUEST_ID_FIELD, true);
         if (key.isEmpty()) {
             return rest;
         }
@@ -170,10 +185,8 @@ public class RequestValidator {
         return all;
     }
 
-    /** True when {@link SimpleFieldRules} can tell that {@code message} passes every rule of its type. */
-    private boolean acceptedDirectly(Message message) {
-        SimpleFieldRules simple = simpleRules(message.getDescriptorForType());
-        return simple != null && simple.accepts(message);
+    private TypeRules rulesOf(Descriptor type) {
+        return typeRules.computeIfAbsent(type, TypeRules::of);
     }
 
     /**
@@ -209,17 +222,13 @@ public class RequestValidator {
         return violations;
     }
 
-    private Optional<KeySplit> keySplit(Descriptor type) {
-        return keySplits.computeIfAbsent(type, RequestValidator::splitKey);
-    }
-
-    /** The key split of {@code type}, when it has a rule-bearing idempotency key that no other rule can see. */
-    private static Optional<KeySplit> splitKey(Descriptor type) {
-        FieldDescriptor key = type.findFieldByName(IDEMPOTENCY_KEY);
+    /** The key split of {@code type} when it has a rule-bearing idempotency key that no other rule can see; else null. */
+    private static KeySplit splitKey(Descriptor type) {
+        FieldDescriptor key = type.findFieldByName(RequestFingerprint.REQUEST_ID_FIELD);
         if (key == null || key.isRepeated() || key.getJavaType() != FieldDescriptor.JavaType.STRING
                 || key.getContainingOneof() != null || !key.getOptions().hasExtension(ValidateProto.field)
                 || type.getOptions().hasExtension(ValidateProto.message)) {
-            return Optional.empty();
+            return null;
         }
         FileDescriptorProto file = FileDescriptorProto.newBuilder()
                 .setName("meridian/validation/key/" + type.getFullName() + ".proto")
@@ -230,18 +239,11 @@ public class RequestValidator {
                 .build();
         try {
             FileDescriptor built = FileDescriptor.buildFrom(file, new FileDescriptor[] { ValidateProto.getDescriptor() });
-            return Optional.of(new KeySplit(key, built.getMessageTypes().get(0)));
+            Descriptor alone = built.getMessageTypes().get(0);
+            return new KeySplit(key, alone, SimpleFieldRules.of(alone));
         } catch (DescriptorValidationException e) {
             throw new IllegalStateException("cannot describe the idempotency key of " + type.getFullName(), e);
         }
-    }
-
-    private SimpleFieldRules simpleRules(Descriptor type) {
-        Object rules = simpleRules.computeIfAbsent(type, t -> {
-            SimpleFieldRules simple = SimpleFieldRules.of(t);
-            return simple == null ? NOT_SIMPLE : simple;
-        });
-        return rules == NOT_SIMPLE ? null : (SimpleFieldRules) rules;
     }
 
     /** A rule that does not compile is a defect of the contract, not of the request. */
