@@ -17,7 +17,7 @@ public final class Main {
             usage:
               loadgen suite [--smoke] --root DIR --out DIR [--server-cpus 0] [--client-cpus 1]
                             [--pg localhost:5432] [--pg-user bench] [--pg-password bench]
-                            [--seconds 5] [--warmup 5] [--max-warmup 45] [--repeats 3]   (per measurement)
+                            [--seconds 5] [--warmup 5] [--max-warmup 90] [--repeats 3]   (per measurement)
                             [--platform-warmup 60]   (mixed load on each freshly started platform)
               loadgen run --scenario NAME [--target host:port | --inventory h:p --pricing h:p --orders h:p]
                           [--mode closed|open] [--connections 2] [--in-flight 32] [--rate 1000]

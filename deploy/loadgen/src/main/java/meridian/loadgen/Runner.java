@@ -46,7 +46,9 @@ public final class Runner {
      * Warm-up (not recorded) in windows of {@code warmup} until the JIT has settled, then {@code repeats} measured
      * runs. Closed loop: after at least {@code minWarmup} (a plateau before C2 compiles the hot path looks steady
      * too), warm-up ends when a window's throughput is within {@link #STEADY_CHANGE} of the previous window's and the
-     * servers' JIT compilers (when watched) used at most {@link #JIT_QUIET_CORES} in it, or after {@code maxWarmup}. Open loop (throughput is set by the rate): one window.
+     * servers' JIT compilers (when watched) used at most {@link #JIT_QUIET_CORES} in it, or after {@code maxWarmup}
+     * of load. After a window in which the compilers were busy, the load pauses until they are quiet (see
+     * {@link #MAX_COMPILE_PAUSE}). Open loop (throughput is set by the rate): one window.
      */
     public record Plan(Duration warmup, Duration minWarmup, Duration maxWarmup, int repeats) {
 
@@ -66,6 +68,19 @@ public final class Runner {
      */
     static final double JIT_QUIET_CORES = 0.05;
 
+    /**
+     * Longest pause of the load between two warm-up windows while the servers' JIT compilers finish what the last
+     * window queued. Why pause: on a core the load saturates, a compiler thread gets about one share among the
+     * event loops, workers and 16 PostgreSQL backends, so C2 takes minutes to compile what it would in seconds on an
+     * idle or dedicated core (2026-12-02, inventory traced, ReserveStock 2 x 8 on the shared core: 90 s of
+     * continuous load ended at 818/s with C2 still at 0.11 cores; 8 s runs with ~2 s gaps reached 1,050/s with the
+     * compilers idle after 60 s). The targets are about steady state; the pauses are in the report
+     * ({@code warmup_compile_pause_seconds}), the compilers' CPU during measured runs too.
+     */
+    static final Duration MAX_COMPILE_PAUSE = Duration.ofSeconds(15);
+    /** The compilers are looked at in slices this long while the load pauses (100 ticks a second: 0.05 cores = 5). */
+    private static final Duration COMPILE_PAUSE_SLICE = Duration.ofSeconds(1);
+
     /** Above this many outstanding operations the open loop skips starts (and counts them) instead of piling up. */
     private static final int OPEN_LOOP_BACKLOG = 20_000;
     /** Longer than a call's deadline, so every open-loop call has ended before a run is summed up. */
@@ -82,22 +97,25 @@ public final class Runner {
             ProcessSampler sampler) {
         List<Double> throughputs = new ArrayList<>();
         List<Double> compilerCores = new ArrayList<>();
-        warmUp(name, scenario, load, plan, sampler, throughputs, compilerCores);
+        List<Double> pauses = new ArrayList<>();
+        warmUp(name, scenario, load, plan, sampler, throughputs, compilerCores, pauses);
         List<Run> runs = new ArrayList<>();
         for (int i = 1; i <= plan.repeats(); i++) {
             runs.add(run(scenario, load, sampler, name + " run " + i + "/" + plan.repeats()));
         }
         Result result = Result.of(name, group, target, scenario.unit(), load.describe(), runs)
                 .with("warmup_throughputs", throughputs);
-        return compilerCores.isEmpty() ? result : result.with("warmup_jit_compiler_cores", compilerCores);
+        return compilerCores.isEmpty() ? result : result.with("warmup_jit_compiler_cores", compilerCores)
+                .with("warmup_compile_pause_seconds", pauses);
     }
 
     /**
      * Runs warm-up windows until throughput is steady and, when {@code sampler} watches the servers' JIT compilers,
-     * they are nearly idle (see {@link Plan}); adds each window's throughput and compilers' CPU to the lists.
+     * they are nearly idle (see {@link Plan}); adds each window's throughput, compilers' CPU and the pause after it
+     * to the lists.
      */
     private void warmUp(String name, Scenario scenario, Load load, Plan plan, ProcessSampler sampler,
-            List<Double> throughputs, List<Double> compilerCores) {
+            List<Double> throughputs, List<Double> compilerCores, List<Double> pauses) {
         if (plan.warmup().isZero()) {
             return;
         }
@@ -114,11 +132,32 @@ public final class Runner {
             }
             spent = spent.plus(plan.warmup());
             boolean compiled = compilers == null || compilers.cpuCores() <= JIT_QUIET_CORES;
-            if (load.mode() == Mode.OPEN || spent.compareTo(plan.maxWarmup()) >= 0
-                    || spent.compareTo(plan.minWarmup()) >= 0 && steady(throughputs) && compiled) {
+            boolean done = load.mode() == Mode.OPEN || spent.compareTo(plan.maxWarmup()) >= 0
+                    || spent.compareTo(plan.minWarmup()) >= 0 && steady(throughputs) && compiled;
+            if (compilers != null) {
+                double paused = done || compiled ? 0 : pauseWhileCompiling(sampler);
+                pauses.add(paused);
+                if (paused > 0) {
+                    progress.printf(Locale.ROOT, "  %-40s load paused %.1f s while the JIT compiled%n", name, paused);
+                }
+            }
+            if (done) {
                 return;
             }
         }
+    }
+
+    /** Waits, without load, until the servers' JIT compilers used at most {@link #JIT_QUIET_CORES} in a slice; seconds. */
+    private static double pauseWhileCompiling(ProcessSampler sampler) {
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < MAX_COMPILE_PAUSE.toNanos()) {
+            sampler.begin();
+            LockSupport.parkNanos(COMPILE_PAUSE_SLICE.toNanos());
+            if (sampler.end().get(ProcessSampler.JIT_COMPILERS).cpuCores() <= JIT_QUIET_CORES) {
+                break;
+            }
+        }
+        return (System.nanoTime() - start) / 1e9;
     }
 
     static boolean steady(List<Double> throughputs) {

@@ -93,7 +93,7 @@ public final class Suite {
         this.work = options.out().resolve("work");
         Timing defaults = options.smoke()
                 ? new Timing(Runner.Plan.fixed(Duration.ofSeconds(1), 1), Duration.ofSeconds(1), 1, 1, 1, Duration.ofSeconds(1))
-                : new Timing(new Runner.Plan(Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(45), 3),
+                : new Timing(new Runner.Plan(Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(90), 3),
                         Duration.ofSeconds(5), 5, 3, 16, Duration.ofSeconds(60));
         Map<String, String> o = options.overrides();
         int seconds = Integer.parseInt(o.getOrDefault("seconds", Long.toString(defaults.run().toSeconds())));

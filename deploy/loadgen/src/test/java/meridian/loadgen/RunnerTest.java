@@ -2,14 +2,19 @@ package meridian.loadgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintStream;
+import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -107,6 +112,52 @@ class RunnerTest {
         // Threads of the process: never more than the process (the hidden /proc/<tid>/stat would count all of it).
         assertThat(result.processes().get(ProcessSampler.JIT_COMPILERS).cpuCores())
                 .isLessThanOrEqualTo(result.processes().get("server").cpuCores());
+    }
+
+    @Test
+    void warmUpPausesTheLoadWhileTheCompilersAreBusy() throws InterruptedException {
+        long self = ProcessHandle.current().pid();
+        long busyUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2000);
+        // A thread the sampler takes for a compiler thread (the kernel's name of a Java thread is its name).
+        Thread compiling = new Thread(() -> {
+            long spins = 0;
+            while (System.nanoTime() < busyUntil) {
+                spins++;
+            }
+            assertThat(spins).isPositive();
+        }, "C2 CompilerThread9");
+        compiling.start();
+        assertThat(ProcFiles.jitCompilerTicks(self)).containsKey(compilerTid(self, "C2 CompilerThread9"));
+        Scenario quick = Scenario.of("quick", "call", (connection, done) -> timer.schedule(done::ok, 1, TimeUnit.MILLISECONDS));
+        ProcessSampler sampler = new ProcessSampler().addJitCompilers(() -> List.of(self));
+
+        Result result = runner.measure("quick", "test", "none", quick, Runner.Load.closed(1, 4, Duration.ofMillis(300)),
+                new Runner.Plan(Duration.ofMillis(300), Duration.ofMillis(600), Duration.ofSeconds(3), 1), sampler);
+        compiling.join();
+
+        @SuppressWarnings("unchecked")
+        List<Double> throughputs = (List<Double>) result.toJson().get("warmup_throughputs");
+        @SuppressWarnings("unchecked")
+        List<Double> pauses = (List<Double>) result.toJson().get("warmup_compile_pause_seconds");
+        assertThat(pauses).hasSameSizeAs(throughputs);
+        // The first window saw the busy "compiler"; the load waited at least one quiet-check slice for it.
+        assertThat(pauses.get(0)).isGreaterThanOrEqualTo(1.0)
+                .isLessThanOrEqualTo(Runner.MAX_COMPILE_PAUSE.toSeconds() + 1.0);
+        assertThat(pauses.get(pauses.size() - 1)).as("no pause after the last window").isZero();
+    }
+
+    private static long compilerTid(long pid, String name) {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            return tasks.filter(t -> {
+                try {
+                    return Files.readString(t.resolve("comm")).strip().equals(name.substring(0, 15));
+                } catch (IOException gone) {
+                    return false;
+                }
+            }).map(t -> Long.parseLong(t.getFileName().toString())).findFirst().orElseThrow();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test

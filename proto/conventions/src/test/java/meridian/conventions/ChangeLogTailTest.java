@@ -91,6 +91,31 @@ class ChangeLogTailTest {
     }
 
     @Test
+    void aCaughtUpTailLetsCommitsGatherBeforeItReads() throws InterruptedException {
+        List<Long> readTimes = new CopyOnWriteArrayList<>();
+        ChangeLogTail<Long> timed = new ChangeLogTail<>((after, limit) -> {
+            readTimes.add(System.nanoTime());
+            return log.stream().filter(seq -> seq > after).limit(limit).toList();
+        }, Long::longValue, signal, 10, Duration.ofMinutes(1), executor);
+        AssertSubscriber<Long> subscriber = timed.follow(0).subscribe()
+                .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+        while (readTimes.isEmpty()) {
+            TimeUnit.MILLISECONDS.sleep(5);
+        }
+        TimeUnit.MILLISECONDS.sleep(100); // caught up: waiting for the signal
+        int readsBefore = readTimes.size();
+        long committed = System.nanoTime();
+        for (long seq = 1; seq <= 5; seq++) {
+            append(seq, seq);
+        }
+        subscriber.awaitItems(5);
+        assertThat(subscriber.getItems()).containsExactly(1L, 2L, 3L, 4L, 5L);
+        // Five commits, one wake: the first read after them came no sooner than COALESCE after the first commit.
+        assertThat(readTimes.get(readsBefore) - committed).isGreaterThanOrEqualTo(ChangeLogTail.COALESCE.toNanos());
+        subscriber.cancel();
+    }
+
+    @Test
     void findsEntriesCommittedElsewhereByPolling() {
         AssertSubscriber<Long> subscriber = tail(Duration.ofMillis(50)).follow(0).subscribe()
                 .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));

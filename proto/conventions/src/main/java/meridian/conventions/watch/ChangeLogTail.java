@@ -18,8 +18,8 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
  *
  * A batch is read only when the subscriber has asked for more items, so a slow reader (gRPC flow
  * control) holds at most one batch in memory. When caught up, the tail waits for the log's
- * {@link CommitSignal} or, for entries committed by other instances, the poll interval. Every entry
- * is delivered once, in log order; cancelling the subscription stops the reads.
+ * {@link CommitSignal} (then {@link #COALESCE} more) or, for entries committed by other instances, the
+ * poll interval. Every entry is delivered once, in log order; cancelling the subscription stops the reads.
  *
  * Logs ordered by sequence alone use the constructors and {@link #follow(long)}; logs in
  * {@link TransactionOrder} use {@link #byPosition} and {@link #follow(LogPosition)}.
@@ -39,6 +39,15 @@ public final class ChangeLogTail<T> {
     public interface PositionReader<T> {
         List<T> read(LogPosition after, int limit);
     }
+
+    /**
+     * How long a caught-up tail lets commits gather after the signal woke it before it reads: at most this much
+     * more lag, and at most two reads per stream per this long (the entries, then an empty read) whatever the
+     * commit rate. Without it a caught-up stream read once or twice per commit: with orders watching inventory,
+     * ReserveStock at 300/s (open loop, shared core, 2 runs each, 2026-12-02) made 1.4-2.0 ledger reads per
+     * reservation, with it 0.7-0.85; inventory's CPU per reservation fell 5-8 %, orders' 27-31 %.
+     */
+    public static final Duration COALESCE = Duration.ofMillis(10);
 
     private final PositionReader<T> reader;
     private final Function<T, LogPosition> positionOf;
@@ -123,6 +132,7 @@ public final class ChangeLogTail<T> {
                 }
                 // A copy: the timeout cancels what it waits on, and the signal's future is shared by all streams.
                 return Uni.createFrom().completionStage(read.wake().copy())
+                        .onItem().delayIt().by(COALESCE)
                         .ifNoItem().after(pollInterval).recoverWithItem((Void) null)
                         .map(ignored -> (T) null);
             });
