@@ -2,19 +2,14 @@ package meridian.loadgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -127,7 +122,6 @@ class RunnerTest {
             assertThat(spins).isPositive();
         }, "C2 CompilerThread9");
         compiling.start();
-        assertThat(ProcFiles.jitCompilerTicks(self)).containsKey(compilerTid(self, "C2 CompilerThread9"));
         Scenario quick = Scenario.of("quick", "call", (connection, done) -> timer.schedule(done::ok, 1, TimeUnit.MILLISECONDS));
         ProcessSampler sampler = new ProcessSampler().addJitCompilers(() -> List.of(self));
 
@@ -144,20 +138,6 @@ class RunnerTest {
         assertThat(pauses.get(0)).isGreaterThanOrEqualTo(1.0)
                 .isLessThanOrEqualTo(Runner.MAX_COMPILE_PAUSE.toSeconds() + 1.0);
         assertThat(pauses.get(pauses.size() - 1)).as("no pause after the last window").isZero();
-    }
-
-    private static long compilerTid(long pid, String name) {
-        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-            return tasks.filter(t -> {
-                try {
-                    return Files.readString(t.resolve("comm")).strip().equals(name.substring(0, 15));
-                } catch (IOException gone) {
-                    return false;
-                }
-            }).map(t -> Long.parseLong(t.getFileName().toString())).findFirst().orElseThrow();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @Test
