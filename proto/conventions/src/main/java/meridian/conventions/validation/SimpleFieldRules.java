@@ -35,6 +35,14 @@ final class SimpleFieldRules {
 
     /** A field without rules. */
     private static final Predicate<Object> ANY = value -> true;
+
+    /**
+     * Per pattern, the values it accepted lately, one per slot by hash: the same resource name comes back call after
+     * call, and RE2J's automaton took about 1 us per name (5 % of a cached GetPrice's CPU) where equals takes tens of
+     * nanoseconds. Racy by design: a slot holds an immutable String or null, so a reader sees an accepted value or
+     * misses; only an equal value hits.
+     */
+    private static final int ACCEPTED_SLOTS = 512;
     /** What protovalidate's {@code string.uuid} accepts (and more strictly: not empty). */
     private static final Pattern UUID = Pattern
             .compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
@@ -130,7 +138,19 @@ final class SimpleFieldRules {
             return null;
         }
         Pattern pattern = rules.hasPattern() ? Pattern.compile(rules.getPattern()) : UUID;
-        return value -> pattern.matches((String) value);
+        String[] accepted = new String[ACCEPTED_SLOTS];
+        return value -> {
+            String text = (String) value;
+            int slot = text.hashCode() & (ACCEPTED_SLOTS - 1);
+            if (text.equals(accepted[slot])) {
+                return true;
+            }
+            if (!pattern.matches(text)) {
+                return false;
+            }
+            accepted[slot] = text;
+            return true;
+        };
     }
 
     private static Predicate<Object> bounds(Int64Rules rules) {

@@ -57,6 +57,23 @@ class SimpleFieldRulesTest {
     }
 
     @Test
+    void aValueAcceptedBeforeDoesNotVouchForAnotherWithTheSameHash() throws Exception {
+        Descriptor line = types().findMessageTypeByName("Line");
+        SimpleFieldRules rules = SimpleFieldRules.of(line);
+        assertThat("BB".hashCode()).isEqualTo("Aa".hashCode());
+        for (int round = 0; round < 2; round++) {
+            assertThat(rules.accepts(line(line, "BB"))).isTrue();
+            assertThat(rules.accepts(line(line, "Aa"))).isFalse();
+            assertThat(protovalidate.validate(line(line, "Aa")).isSuccess()).isFalse();
+        }
+    }
+
+    private static DynamicMessage line(Descriptor line, String sku) {
+        return DynamicMessage.newBuilder(line).setField(line.findFieldByName("sku"), sku)
+                .setField(line.findFieldByName("quantity"), 1L).setField(line.findFieldByName("rank"), 0).build();
+    }
+
+    @Test
     void aUuidAndARequiredLineAreCheckedLikeProtovalidate() throws Exception {
         FileDescriptor types = types();
         Descriptor request = types.findMessageTypeByName("Request");
