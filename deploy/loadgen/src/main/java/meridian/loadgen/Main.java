@@ -25,7 +25,8 @@ public final class Main {
                           [--sample name=pid,command]   (CPU of those processes per operation; a pid's JIT
                                                           compilers are watched, and warm-up waits for them)
                  scenarios: SayHello, Echo (baselines, --target); GetPrice, GetStockLevel, ReserveStock, PlaceOrder,
-                            QuoteOneStream, QuoteManyStreams (seed their data through inventory and pricing first)
+                            QuoteOneStream, QuoteManyStreams, StockFeed (seed their data through inventory
+                            and pricing first)
               loadgen b0-server --port PORT
             """;
 
@@ -118,6 +119,7 @@ public final class Main {
                     case "GetPrice" -> PlatformScenarios.getPrice(pricing, catalog);
                     case "GetStockLevel" -> PlatformScenarios.getStockLevel(inventory, catalog);
                     case "ReserveStock" -> PlatformScenarios.reserveStock(inventory, catalog);
+                    case "StockFeed" -> PlatformScenarios.stockFeed(inventory, catalog);
                     case "QuoteOneStream" -> PlatformScenarios.quoteOneStream(pricing, catalog);
                     case "QuoteManyStreams" -> PlatformScenarios.quoteManyStreams(pricing, catalog);
                     case "PlaceOrder" -> PlatformScenarios.placeOrder(channels(required(flags, "orders"), connections), catalog);

@@ -5,11 +5,14 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.grpc.stub.StreamObserver;
+import meridian.inventory.v1.AdjustStockRequest;
+import meridian.inventory.v1.AdjustmentReason;
 import meridian.inventory.v1.GetStockLevelRequest;
 import meridian.inventory.v1.InventoryServiceGrpc;
 import meridian.inventory.v1.ReservationLine;
 import meridian.inventory.v1.ReservationState;
 import meridian.inventory.v1.ReserveStockRequest;
+import meridian.inventory.v1.StockAdjustment;
 import meridian.orders.v1.Order;
 import meridian.orders.v1.OrderLine;
 import meridian.orders.v1.OrderLineInput;
@@ -147,6 +150,37 @@ public final class PlatformScenarios {
             Unary.timed(stubs.get(connection)).reserveStock(request.build(), Unary.observer(done,
                     r -> r.getReservation().getState() == ReservationState.RESERVATION_STATE_ACTIVE
                             && r.getReservation().getLinesCount() == skus.length && !r.getReservation().getName().isEmpty()));
+        });
+    }
+
+    /** Lines of one warehouse feed (the inventory issue's 10,000-line feed). */
+    public static final int FEED_LINES = 10_000;
+
+    /** Lines per AdjustStock message of a feed. */
+    private static final int FEED_LINES_PER_MESSAGE = 1_000;
+
+    /**
+     * One AdjustStock feed per operation: 10,000 received units, every catalog SKU at each of 10 feed locations
+     * (distinct stock levels, none the other scenarios read), in 10 messages; the summary must say all applied.
+     */
+    public static Scenario stockFeed(Channels inventory, Catalog catalog) {
+        List<InventoryServiceGrpc.InventoryServiceStub> stubs = inventory.stubs(InventoryServiceGrpc::newStub);
+        return Scenario.of("AdjustStock feed of " + FEED_LINES + " lines", "feed", (connection, done) -> {
+            StreamObserver<AdjustStockRequest> feed = Unary.timed(stubs.get(connection)).adjustStock(Unary.observer(done,
+                    r -> r.getReceivedCount() == FEED_LINES && r.getAppliedCount() == FEED_LINES
+                            && r.getRejectionsCount() == 0));
+            String requestId = UUID.randomUUID().toString();
+            AdjustStockRequest.Builder message = AdjustStockRequest.newBuilder().setRequestId(requestId);
+            for (int line = 0; line < FEED_LINES; line++) {
+                message.addAdjustments(StockAdjustment.newBuilder().setSku(catalog.sku(line % catalog.size()))
+                        .setLocationId("feed-" + line / catalog.size()).setDelta(1)
+                        .setReason(AdjustmentReason.ADJUSTMENT_REASON_RECEIVED));
+                if (message.getAdjustmentsCount() == FEED_LINES_PER_MESSAGE) {
+                    feed.onNext(message.build());
+                    message = AdjustStockRequest.newBuilder().setRequestId(requestId);
+                }
+            }
+            feed.onCompleted();
         });
     }
 

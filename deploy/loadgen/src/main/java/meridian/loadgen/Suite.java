@@ -68,6 +68,7 @@ public final class Suite {
     private static final String GROUP_UNTRACED = "platform, tracing off";
     /** Half of the 500 orders/s target: where PlaceOrder's p99 must stay under 50 ms. */
     private static final double PLACE_ORDER_OPEN_RATE = 250;
+    private static final String STOCK_FEED = "AdjustStock feed of " + PlatformScenarios.FEED_LINES + " lines";
     private static final String MIXED_NAME = "Mixed 45% GetPrice, 35% GetStockLevel, 15% ReserveStock, 5% PlaceOrder";
     private static final int READ_CONNECTIONS = 2;
     private static final int READ_IN_FLIGHT = 32;
@@ -384,6 +385,8 @@ public final class Suite {
             return;
         }
         measure("GetStockLevel", group, target, PlatformScenarios.getStockLevel(inventory, catalog), readLoad(), sampler);
+        measure(STOCK_FEED, group, target, PlatformScenarios.stockFeed(inventory, catalog),
+                Runner.Load.closed(1, 1, timing.run()), sampler);
         try (Channels one = new Channels("localhost", pricing.port(), 1)) {
             measure("QuotePrices one stream", group, target, PlatformScenarios.quoteOneStream(one, catalog), streamLoad(),
                     sampler);
@@ -555,6 +558,11 @@ public final class Suite {
         if (place != null) {
             report.ratio(new Report.Ratio("PlaceOrder orders/s", "PlaceOrder", "-", place.throughput(), ">= 500",
                     place.throughput() >= 500));
+        }
+        Result feed = report.find(GROUP_TRACED, STOCK_FEED);
+        if (feed != null) {
+            report.ratio(new Report.Ratio("AdjustStock " + PlatformScenarios.FEED_LINES + "-line feed, p50 ms", STOCK_FEED,
+                    "-", feed.latency().p50(), "< 1000", feed.errorCount() == 0 && feed.latency().p50() < 1000));
         }
         Result open = report.find(GROUP_TRACED, "PlaceOrder at " + (int) PLACE_ORDER_OPEN_RATE + "/s");
         if (open != null) {

@@ -62,13 +62,20 @@ class LoadgenSmokeTest {
                     PlatformScenarios.getPrice(pricing, Catalog.generate("smoke", "SMOKE", 20, 2)),
                     Runner.Load.closed(1, 2, Duration.ofSeconds(1)), ONE_RUN, sampler);
 
+            // A whole 10,000-line feed per operation; the summary must count every line applied.
+            Result feed = runner.measure("AdjustStock feed", "platform", "inventory",
+                    PlatformScenarios.stockFeed(inventory, seeded), Runner.Load.closed(1, 1, Duration.ofSeconds(3)),
+                    WARMED_RUN, sampler);
+
+            assertThat(feed.okCount()).isPositive();
+            assertThat(feed.errors()).isEmpty();
             assertThat(prices.okCount()).isPositive();
             assertThat(prices.errors()).isEmpty();
             assertThat(unknown.okCount()).isZero();
             assertThat(unknown.errors()).containsOnlyKeys("NOT_FOUND");
             assertThat(wrong.errors()).containsKey(Outcomes.INVALID);
             assertThat(wrong.okCount()).isLessThan(wrong.errorCount());
-            List.of(prices, unknown, wrong).forEach(report::add);
+            List.of(prices, unknown, wrong, feed).forEach(report::add);
         }
 
         report.write(out);
