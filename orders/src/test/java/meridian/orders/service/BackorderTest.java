@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -77,6 +79,30 @@ class BackorderTest extends OrdersGrpcTest {
     }
 
     @Test
+    void aLargeFeedReachesTheBackordersAmongItsLines() throws Exception {
+        String early = backorderable("early");
+        String late = backorderable("late");
+        Order waitingEarly = backorder(early, 3);
+        Order waitingLate = backorder(late, 2);
+
+        // 1,200 lines, most for stock no order waits for; the two that are waited for sit far apart in the feed.
+        List<StockAdjustment> lines = new ArrayList<>();
+        for (int i = 0; i < 1_200; i++) {
+            String sku = i == 10 ? early : i == 1_150 ? late : "BULK-" + i;
+            lines.add(StockAdjustment.newBuilder().setSku(sku).setLocationId(LOCATION).setDelta(i == 10 ? 3 : 2)
+                    .setReason(AdjustmentReason.ADJUSTMENT_REASON_RECEIVED).build());
+        }
+        feed(lines);
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(state(waitingEarly)).isEqualTo(OrderState.ORDER_STATE_CONFIRMED);
+            assertThat(state(waitingLate)).isEqualTo(OrderState.ORDER_STATE_CONFIRMED);
+        });
+        assertThat(inventory.reserved(LOCATION, early)).isEqualTo(3);
+        assertThat(inventory.reserved(LOCATION, late)).isEqualTo(2);
+    }
+
+    @Test
     void stockStreamResumesFromItsCursorAfterInventoryDropsIt() throws Exception {
         String sku = backorderable("resume");
         Order order = backorder(sku, 4);
@@ -98,6 +124,11 @@ class BackorderTest extends OrdersGrpcTest {
 
     /** A warehouse feed through inventory's AdjustStock client stream. */
     void feed(String sku, long delta) throws Exception {
+        feed(List.of(StockAdjustment.newBuilder().setSku(sku).setLocationId(LOCATION).setDelta(delta)
+                .setReason(AdjustmentReason.ADJUSTMENT_REASON_RECEIVED).build()));
+    }
+
+    void feed(List<StockAdjustment> lines) throws Exception {
         CompletableFuture<AdjustStockResponse> done = new CompletableFuture<>();
         StreamObserver<AdjustStockRequest> requests = InventoryServiceGrpc.newStub(inventoryChannel)
                 .adjustStock(new StreamObserver<>() {
@@ -115,12 +146,9 @@ class BackorderTest extends OrdersGrpcTest {
                     public void onCompleted() {
                     }
                 });
-        String requestId = UUID.randomUUID().toString();
-        requests.onNext(AdjustStockRequest.newBuilder().setRequestId(requestId)
-                .addAdjustments(StockAdjustment.newBuilder().setSku(sku).setLocationId(LOCATION).setDelta(delta)
-                        .setReason(AdjustmentReason.ADJUSTMENT_REASON_RECEIVED))
-                .build());
+        requests.onNext(AdjustStockRequest.newBuilder().setRequestId(UUID.randomUUID().toString())
+                .addAllAdjustments(lines).build());
         requests.onCompleted();
-        assertThat(done.get(10, TimeUnit.SECONDS).getAppliedCount()).isEqualTo(1);
+        assertThat(done.get(10, TimeUnit.SECONDS).getAppliedCount()).isEqualTo(lines.size());
     }
 }
