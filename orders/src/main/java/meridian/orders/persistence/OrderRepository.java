@@ -2,8 +2,11 @@ package meridian.orders.persistence;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -179,6 +182,25 @@ public class OrderRepository implements PanacheRepositoryBase<OrderEntity, UUID>
             s.setString(2, sku);
             s.setInt(3, limit);
         }, rs -> rs.getObject(1, UUID.class));
+    }
+
+    /**
+     * Which of these stock levels (location, sku) have backordered orders waiting: one statement for a whole batch of
+     * stock changes, since most raised stock levels have none.
+     */
+    public Set<StockKey> withBackordersWaiting(Collection<StockKey> levels) {
+        if (levels.isEmpty()) {
+            return Set.of();
+        }
+        Object[] locations = levels.stream().map(StockKey::locationId).toArray();
+        Object[] skus = levels.stream().map(StockKey::sku).toArray();
+        return new HashSet<>(jdbc.query("""
+                SELECT DISTINCT o.location_id, l.sku FROM customer_order o JOIN order_line l ON l.order_id = o.id
+                WHERE o.state = 'BACKORDERED' AND o.saga_step = 'DONE'
+                  AND (o.location_id, l.sku) IN (SELECT * FROM unnest(?::text[], ?::text[]))""", s -> {
+            s.setArray(1, s.getConnection().createArrayOf("text", locations));
+            s.setArray(2, s.getConnection().createArrayOf("text", skus));
+        }, rs -> new StockKey(rs.getString(1), rs.getString(2))));
     }
 
     /** All backordered orders, oldest first: after a stock stream resync. */

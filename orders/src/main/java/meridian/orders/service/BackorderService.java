@@ -1,7 +1,9 @@
 package meridian.orders.service;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,6 +15,7 @@ import meridian.orders.client.Budget;
 import meridian.orders.config.OrdersConfig;
 import meridian.orders.persistence.OrderEntity;
 import meridian.orders.persistence.OrderRepository;
+import meridian.orders.persistence.StockKey;
 
 /** Confirms backordered orders in arrival order when their stock comes, each through the placement saga. */
 @ApplicationScoped
@@ -39,6 +42,11 @@ public class BackorderService {
      */
     public void stockArrived(String locationId, String sku) {
         retry(orders.backordered(locationId, sku, BATCH));
+    }
+
+    /** The stock levels among {@code levels} that backordered orders wait for. */
+    public Set<StockKey> waitingAmong(Collection<StockKey> levels) {
+        return orders.withBackordersWaiting(levels);
     }
 
     /** Tries every backordered order (after the stock stream lost its position). */

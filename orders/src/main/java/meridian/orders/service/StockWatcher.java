@@ -3,7 +3,11 @@ package meridian.orders.service;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,6 +38,7 @@ import meridian.conventions.errors.ErrorDetails;
 import meridian.inventory.v1.StockChange;
 import meridian.orders.client.InventoryClient;
 import meridian.orders.config.OrdersConfig;
+import meridian.orders.persistence.StockKey;
 import meridian.orders.persistence.StockWatchCursorEntity;
 import meridian.orders.persistence.StockWatchCursors;
 
@@ -43,8 +48,9 @@ import meridian.orders.persistence.StockWatchCursors;
  * exactly there (reconnecting with backoff); a cursor inventory no longer keeps means a full backorder
  * retry and a restart from the head.
  * <p>
- * Each change that lets backorders through gets its own root span (not one span for the endless stream),
- * linked to the inventory call that wrote the change, so the promotion's ReserveStock calls are its children.
+ * Changes are handled in batches (one backorder query for all the stock levels a batch raised); each stock level
+ * that has backorders waiting gets its own root span (not one span for the endless stream), linked to the inventory
+ * calls that wrote its changes, so the promotion's ReserveStock calls are its children.
  */
 @ApplicationScoped
 public class StockWatcher {
@@ -52,6 +58,9 @@ public class StockWatcher {
     private static final Logger LOG = Logger.getLogger(StockWatcher.class);
     static final String STREAM = "inventory.stock-levels";
     private static final Duration CURSOR_SAVE_INTERVAL = Duration.ofSeconds(1);
+    /** Stock changes handled together: at most this many, gathered for at most the window. */
+    private static final int BATCH_SIZE = 500;
+    private static final Duration BATCH_WINDOW = Duration.ofMillis(20);
     static final String PROMOTE_SPAN = "orders.backorders.promote";
     private static final TextMapGetter<String> TRACEPARENT = new TextMapGetter<>() {
         @Override
@@ -110,22 +119,26 @@ public class StockWatcher {
 
     void start() {
         subscription = Multi.createFrom().deferred(this::connect)
-                .onItem().transformToUniAndConcatenate(change -> {
-                    boolean promote = raisesAvailable(change);
+                // A bulk feed raises thousands of stock levels at once: one backorder query per batch, not per change.
+                .group().intoLists().of(BATCH_SIZE, BATCH_WINDOW)
+                // The window's timer emits a batch whether or not the last one is handled yet: queue them.
+                .onOverflow().bufferUnconditionally()
+                .onItem().transformToUniAndConcatenate(batch -> {
+                    Map<StockKey, List<StockChange>> raised = raisedStock(batch);
                     boolean saveCursor = !clock.instant().isBefore(lastSaved.plus(CURSOR_SAVE_INTERVAL));
-                    Uni<StockChange> handled = Uni.createFrom().item(() -> {
-                        handle(change, promote, saveCursor);
-                        return change;
+                    Uni<List<StockChange>> handled = Uni.createFrom().item(() -> {
+                        handle(batch, raised, saveCursor);
+                        return batch;
                     });
-                    // Most changes (a reservation taking stock) need no database work: no hop to a worker for them.
-                    return promote || saveCursor ? handled.runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                            : handled;
+                    // Most batches (reservations taking stock) need no database work: no hop to a worker for them.
+                    return raised.isEmpty() && !saveCursor ? handled
+                            : handled.runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
                 })
                 .onCompletion().failWith(() -> new IllegalStateException("inventory ended the stock stream"))
                 .onFailure().invoke(this::disconnected)
                 .onFailure().retry().withBackOff(config.stockWatch().reconnectInitialBackoff(),
                         config.stockWatch().reconnectMaxBackoff()).indefinitely()
-                .subscribe().with(change -> {
+                .subscribe().with(batch -> {
                 }, failure -> LOG.error("stock stream stopped", failure));
     }
 
@@ -156,37 +169,53 @@ public class StockWatcher {
         LOG.infof("stock stream disconnected (%s); reconnecting", failure.toString());
     }
 
-    /** Available = on hand - reserved went up: stock arrived or a reservation let go. */
-    private static boolean raisesAvailable(StockChange change) {
-        return change.getOnHandDelta() > change.getReservedDelta();
+    /** The stock levels whose available stock (on hand - reserved) went up, in order, with the changes that did it. */
+    private static Map<StockKey, List<StockChange>> raisedStock(List<StockChange> batch) {
+        Map<StockKey, List<StockChange>> raised = new LinkedHashMap<>();
+        for (StockChange change : batch) {
+            if (change.getOnHandDelta() > change.getReservedDelta()) {
+                raised.computeIfAbsent(new StockKey(change.getStockLevel().getLocationId(),
+                        change.getStockLevel().getSku()), k -> new ArrayList<>(1)).add(change);
+            }
+        }
+        return raised;
     }
 
-    private void handle(StockChange change, boolean promote, boolean saveCursor) {
-        if (promote) {
-            promoteBackorders(change);
+    private void handle(List<StockChange> batch, Map<StockKey, List<StockChange>> raised, boolean saveCursor) {
+        if (!raised.isEmpty()) {
+            Set<StockKey> waiting = backorders.waitingAmong(raised.keySet());
+            for (Map.Entry<StockKey, List<StockChange>> level : raised.entrySet()) {
+                if (waiting.contains(level.getKey())) {
+                    promoteBackorders(level.getKey(), level.getValue());
+                }
+            }
         }
-        lastChangeTime.set(Instant.ofEpochSecond(change.getCreateTime().getSeconds(), change.getCreateTime().getNanos()));
+        StockChange last = batch.get(batch.size() - 1);
+        lastChangeTime.set(Instant.ofEpochSecond(last.getCreateTime().getSeconds(), last.getCreateTime().getNanos()));
         // Replaying changes after a restart is harmless (backorder retries are idempotent and stop at the
-        // first order still short), so the cursor is saved at most once per interval, not once per change.
+        // first order still short), so the cursor is saved at most once per interval, not once per batch.
         if (saveCursor) {
             Instant now = clock.instant();
-            cursors.save(STREAM, change.getCursor(), now);
+            cursors.save(STREAM, last.getCursor(), now);
             lastSaved = now;
         }
     }
 
-    private void promoteBackorders(StockChange change) {
+    /** One root span per stock level that has backorders waiting, linked to the inventory calls that raised it. */
+    private void promoteBackorders(StockKey level, List<StockChange> changes) {
         SpanBuilder builder = tracer.spanBuilder(PROMOTE_SPAN).setNoParent()
-                .setAttribute("meridian.location_id", change.getStockLevel().getLocationId())
-                .setAttribute("meridian.sku", change.getStockLevel().getSku())
-                .setAttribute("meridian.stock_change.cursor", change.getCursor());
-        SpanContext writer = writer(change);
-        if (writer.isValid()) {
-            builder.addLink(writer);
+                .setAttribute("meridian.location_id", level.locationId())
+                .setAttribute("meridian.sku", level.sku())
+                .setAttribute("meridian.stock_change.cursor", changes.get(changes.size() - 1).getCursor());
+        for (StockChange change : changes) {
+            SpanContext writer = writer(change);
+            if (writer.isValid()) {
+                builder.addLink(writer);
+            }
         }
         Span span = builder.startSpan();
         try (Scope scope = span.makeCurrent()) {
-            backorders.stockArrived(change.getStockLevel().getLocationId(), change.getStockLevel().getSku());
+            backorders.stockArrived(level.locationId(), level.sku());
         } catch (RuntimeException e) {
             span.recordException(e);
             span.setStatus(StatusCode.ERROR);
