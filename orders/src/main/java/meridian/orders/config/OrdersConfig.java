@@ -16,6 +16,8 @@ public interface OrdersConfig {
 
     StockWatch stockWatch();
 
+    Backorders backorders();
+
     Events events();
 
     interface Saga {
@@ -57,6 +59,21 @@ public interface OrdersConfig {
         Duration reconnectInitialBackoff();
 
         Duration reconnectMaxBackoff();
+    }
+
+    interface Backorders {
+        /** Schedule of the backorder recheck. */
+        String recheckEvery();
+
+        /**
+         * A stock level whose backorders nobody tried for this long is tried again. The stock stream cannot announce
+         * stock that arrived while an order's own reservation attempt was short and not yet marked backordered.
+         */
+        Duration recheckAfter();
+
+        /** Stock levels per recheck run, longest idle first. */
+        @Min(1)
+        int recheckBatchSize();
     }
 
     interface Events {

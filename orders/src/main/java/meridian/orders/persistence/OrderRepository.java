@@ -203,6 +203,21 @@ public class OrderRepository implements PanacheRepositoryBase<OrderEntity, UUID>
         }, rs -> new StockKey(rs.getString(1), rs.getString(2))));
     }
 
+    /**
+     * Stock levels with backordered orders waiting that none of them was tried for since {@code cutoff} (the last
+     * try stamps saga_time), longest idle first.
+     */
+    public List<StockKey> idleBackorders(Instant cutoff, int limit) {
+        return jdbc.query("""
+                SELECT o.location_id, l.sku FROM customer_order o JOIN order_line l ON l.order_id = o.id
+                WHERE o.state = 'BACKORDERED' AND o.saga_step = 'DONE'
+                GROUP BY o.location_id, l.sku HAVING max(o.saga_time) < ?
+                ORDER BY max(o.saga_time) LIMIT ?""", s -> {
+            s.setObject(1, Jdbc.time(cutoff));
+            s.setInt(2, limit);
+        }, rs -> new StockKey(rs.getString(1), rs.getString(2)));
+    }
+
     /** All backordered orders, oldest first: after a stock stream resync. */
     public List<OrderEntity> allBackordered(int limit) {
         return find("state = ?1 and sagaStep = ?2 order by createTime, id", OrderStatus.BACKORDERED, SagaStep.DONE)

@@ -1,5 +1,7 @@
 package meridian.orders.service;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -10,7 +12,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
 import meridian.orders.client.Budget;
 import meridian.orders.config.OrdersConfig;
 import meridian.orders.persistence.OrderEntity;
@@ -23,17 +29,23 @@ public class BackorderService {
 
     private static final Logger LOG = Logger.getLogger(BackorderService.class);
     private static final int BATCH = 100;
+    static final String RECHECK_SPAN = "orders.backorders.recheck";
 
     private final OrderRepository orders;
     private final OrderStore store;
     private final PlacementSaga saga;
     private final OrdersConfig config;
+    private final Clock clock;
+    private final Tracer tracer;
 
-    public BackorderService(OrderRepository orders, OrderStore store, PlacementSaga saga, OrdersConfig config) {
+    public BackorderService(OrderRepository orders, OrderStore store, PlacementSaga saga, OrdersConfig config,
+            Clock clock, Tracer tracer) {
         this.orders = orders;
         this.store = store;
         this.saga = saga;
         this.config = config;
+        this.clock = clock;
+        this.tracer = tracer;
     }
 
     /**
@@ -47,6 +59,37 @@ public class BackorderService {
     /** The stock levels among {@code levels} that backordered orders wait for. */
     public Set<StockKey> waitingAmong(Collection<StockKey> levels) {
         return orders.withBackordersWaiting(levels);
+    }
+
+    @Scheduled(every = "${orders.backorders.recheck-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduledRecheck() {
+        recheckIdleFor(config.backorders().recheckAfter());
+    }
+
+    /**
+     * Tries the backorders of each stock level none of whose orders was tried for {@code idle}, as if its stock had
+     * arrived; returns how many stock levels it looked at. The backstop for stock the stream could not announce.
+     */
+    public int recheckIdleFor(Duration idle) {
+        List<StockKey> levels = orders.idleBackorders(clock.instant().minus(idle), config.backorders().recheckBatchSize());
+        if (levels.isEmpty()) {
+            return 0;
+        }
+        Span span = tracer.spanBuilder(RECHECK_SPAN).setNoParent()
+                .setAttribute("meridian.stock_levels", levels.size()).startSpan();
+        try (Scope scope = span.makeCurrent()) {
+            for (StockKey level : levels) {
+                try {
+                    stockArrived(level.locationId(), level.sku());
+                } catch (RuntimeException e) {
+                    span.recordException(e);
+                    LOG.warnf("backorder recheck of %s failed, retried later: %s", level, e.toString());
+                }
+            }
+        } finally {
+            span.end();
+        }
+        return levels.size();
     }
 
     /** Tries every backordered order (after the stock stream lost its position). */

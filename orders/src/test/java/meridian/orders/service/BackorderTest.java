@@ -13,6 +13,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,6 +40,9 @@ class BackorderTest extends OrdersGrpcTest {
     static final String LOCATION = "munich-3";
 
     static ManagedChannel inventoryChannel;
+
+    @Inject
+    BackorderService backorders;
 
     @BeforeAll
     static void connectToInventory() {
@@ -100,6 +105,21 @@ class BackorderTest extends OrdersGrpcTest {
         });
         assertThat(inventory.reserved(LOCATION, early)).isEqualTo(3);
         assertThat(inventory.reserved(LOCATION, late)).isEqualTo(2);
+    }
+
+    @Test
+    void theRecheckFindsStockTheStreamDidNotAnnounce() {
+        String sku = backorderable("unseen");
+        Order order = backorder(sku, 2);
+
+        // Stock that arrived while the order's own reservation attempt was short: no stock change reaches orders.
+        inventory.setStock(LOCATION, sku, 2);
+        assertThat(backorders.recheckIdleFor(Duration.ofHours(1))).as("tried just now, not idle").isZero();
+        assertThat(state(order)).isEqualTo(OrderState.ORDER_STATE_BACKORDERED);
+
+        assertThat(backorders.recheckIdleFor(Duration.ZERO)).isPositive();
+        assertThat(state(order)).isEqualTo(OrderState.ORDER_STATE_CONFIRMED);
+        assertThat(inventory.reserved(LOCATION, sku)).isEqualTo(2);
     }
 
     @Test
