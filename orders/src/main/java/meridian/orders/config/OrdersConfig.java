@@ -38,7 +38,11 @@ public interface OrdersConfig {
         /** How often a duplicate PlaceOrder looks whether the original finished. */
         Duration duplicatePollInterval();
 
-        /** TTL asked for reservations: the last backstop if both saga and recovery fail. */
+        /**
+         * TTL asked for reservations: how long a confirmed order holds its stock for fulfilment (when it runs out,
+         * inventory releases the stock and the order is cancelled), and the last backstop if both saga and
+         * recovery fail.
+         */
         Duration reservationTtl();
     }
 

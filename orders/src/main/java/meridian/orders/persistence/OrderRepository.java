@@ -153,8 +153,9 @@ public class OrderRepository implements PanacheRepositoryBase<OrderEntity, UUID>
 
     /**
      * Takes over up to {@code limit} sagas without progress since {@code cutoff}: locks them skipping rows
-     * another replica holds, and stamps them (saga_time and version) so neither another replica nor a late
-     * original saga works on them at the same time.
+     * another replica holds, and stamps them (saga_time and version) so that no other replica's recovery takes them
+     * for stuck-after, longer than any saga run. A late original saga is fenced by the saga's own conditional
+     * writes (attempt, step and state), whichever run gets there first.
      */
     @SuppressWarnings("unchecked")
     public List<UUID> claimStuck(Instant cutoff, Instant now, int limit) {
@@ -169,13 +170,14 @@ public class OrderRepository implements PanacheRepositoryBase<OrderEntity, UUID>
     }
 
     /**
-     * Ids of the backordered orders at a location with a line of {@code sku}, oldest first (FIFO). One
-     * statement, no entities: it runs for every stock change that raises available stock.
+     * Ids of the backordered orders at a location with a line of {@code sku}, oldest first (FIFO), including those
+     * whose retry is running (the caller waits for them rather than letting a later order pass). One statement, no
+     * entities: it runs for every stock level with backorders that a batch of stock changes raised.
      */
     public List<UUID> backordered(String locationId, String sku, int limit) {
         return jdbc.query("""
                 SELECT o.id FROM customer_order o
-                WHERE o.state = 'BACKORDERED' AND o.saga_step = 'DONE' AND o.location_id = ?
+                WHERE o.state = 'BACKORDERED' AND o.location_id = ?
                   AND EXISTS (SELECT 1 FROM order_line l WHERE l.order_id = o.id AND l.sku = ?)
                 ORDER BY o.create_time, o.id LIMIT ?""", s -> {
             s.setString(1, locationId);
@@ -185,8 +187,9 @@ public class OrderRepository implements PanacheRepositoryBase<OrderEntity, UUID>
     }
 
     /**
-     * Which of these stock levels (location, sku) have backordered orders waiting: one statement for a whole batch of
-     * stock changes, since most raised stock levels have none.
+     * Which of these stock levels (location, sku) have backordered orders waiting, or being retried (whose attempt may
+     * have asked before this stock came): one statement for a whole batch of stock changes, since most raised stock
+     * levels have none.
      */
     public Set<StockKey> withBackordersWaiting(Collection<StockKey> levels) {
         if (levels.isEmpty()) {
@@ -196,26 +199,38 @@ public class OrderRepository implements PanacheRepositoryBase<OrderEntity, UUID>
         Object[] skus = levels.stream().map(StockKey::sku).toArray();
         return new HashSet<>(jdbc.query("""
                 SELECT DISTINCT o.location_id, l.sku FROM customer_order o JOIN order_line l ON l.order_id = o.id
-                WHERE o.state = 'BACKORDERED' AND o.saga_step = 'DONE'
-                  AND (o.location_id, l.sku) IN (SELECT * FROM unnest(?::text[], ?::text[]))""", s -> {
+                WHERE o.state = 'BACKORDERED' AND (o.location_id, l.sku) IN (SELECT * FROM unnest(?::text[], ?::text[]))""", s -> {
             s.setArray(1, s.getConnection().createArrayOf("text", locations));
             s.setArray(2, s.getConnection().createArrayOf("text", skus));
         }, rs -> new StockKey(rs.getString(1), rs.getString(2))));
     }
 
     /**
-     * Stock levels with backordered orders waiting that none of them was tried for since {@code cutoff} (the last
-     * try stamps saga_time), longest idle first.
+     * Stock levels whose first waiting order (the one a retry tries first) was not tried since {@code cutoff} (each
+     * try stamps saga_time), longest idle first. The first order, not any: an order waiting for two SKUs is tried
+     * whenever either changes, which says nothing about the orders ahead of it at the other one.
      */
     public List<StockKey> idleBackorders(Instant cutoff, int limit) {
         return jdbc.query("""
-                SELECT o.location_id, l.sku FROM customer_order o JOIN order_line l ON l.order_id = o.id
-                WHERE o.state = 'BACKORDERED' AND o.saga_step = 'DONE'
-                GROUP BY o.location_id, l.sku HAVING max(o.saga_time) < ?
-                ORDER BY max(o.saga_time) LIMIT ?""", s -> {
+                SELECT location_id, sku FROM (
+                    SELECT DISTINCT ON (o.location_id, l.sku) o.location_id, l.sku, o.saga_time
+                    FROM customer_order o JOIN order_line l ON l.order_id = o.id
+                    WHERE o.state = 'BACKORDERED' AND o.saga_step = 'DONE'
+                    ORDER BY o.location_id, l.sku, o.create_time, o.id) head
+                WHERE saga_time < ? ORDER BY saga_time LIMIT ?""", s -> {
             s.setObject(1, Jdbc.time(cutoff));
             s.setInt(2, limit);
         }, rs -> new StockKey(rs.getString(1), rs.getString(2)));
+    }
+
+    /** Confirmed orders, no saga running, that hold one of these reservations. */
+    public List<UUID> confirmedHolding(Collection<String> reservationNames) {
+        Object[] names = reservationNames.toArray();
+        return jdbc.query("""
+                SELECT id FROM customer_order
+                WHERE state = 'CONFIRMED' AND saga_step = 'DONE' AND reservation_name = ANY (?::text[])""",
+                s -> s.setArray(1, s.getConnection().createArrayOf("text", names)),
+                rs -> rs.getObject(1, UUID.class));
     }
 
     /** All backordered orders, oldest first: after a stock stream resync. */

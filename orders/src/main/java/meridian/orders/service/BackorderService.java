@@ -21,6 +21,8 @@ import meridian.orders.client.Budget;
 import meridian.orders.config.OrdersConfig;
 import meridian.orders.persistence.OrderEntity;
 import meridian.orders.persistence.OrderRepository;
+import meridian.orders.persistence.OrderStatus;
+import meridian.orders.persistence.SagaStep;
 import meridian.orders.persistence.StockKey;
 
 /** Confirms backordered orders in arrival order when their stock comes, each through the placement saga. */
@@ -101,7 +103,17 @@ public class BackorderService {
         for (UUID id : ids) {
             Optional<SagaView> claimed = store.retryBackorder(id);
             if (claimed.isEmpty()) {
-                continue; // cancelled or taken meanwhile
+                // Another caller (another stock level's promotion, another replica, the recheck) runs its saga, or it
+                // left the backorders. Skipping it would let a later order take the stock it waits for, so wait for
+                // the outcome; an attempt that came back short may have asked before this stock came: once more.
+                SagaView settled = awaitSettled(id);
+                if (settled.state() != OrderStatus.BACKORDERED) {
+                    continue;
+                }
+                claimed = settled.step() == SagaStep.DONE ? store.retryBackorder(id) : Optional.empty();
+                if (claimed.isEmpty()) {
+                    return; // still running, or taken again: that caller goes on from here
+                }
             }
             PlacementSaga.Outcome outcome = saga.run(id, Budget.of(config.saga().maxBudget()));
             LOG.infof("backorder %s retried: %s", id, outcome.view().state());
@@ -109,6 +121,23 @@ public class BackorderService {
                 return;
             }
         }
+    }
+
+    /** The order once no saga runs for it, or as it is when a saga's longest run has passed. */
+    private SagaView awaitSettled(UUID id) {
+        Budget wait = Budget.of(config.saga().maxBudget().plus(config.saga().compensationBudget()));
+        long poll = config.saga().duplicatePollInterval().toMillis();
+        SagaView order = store.load(id);
+        while (order.step() != SagaStep.DONE && wait.remainingMillis() > poll) {
+            try {
+                Thread.sleep(poll);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            order = store.load(id);
+        }
+        return order;
     }
 
     private static List<UUID> ids(List<OrderEntity> rows) {

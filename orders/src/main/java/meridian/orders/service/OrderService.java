@@ -88,6 +88,10 @@ public class OrderService {
             }
             current = store.load(order.id());
         }
+        if (current.state() == OrderStatus.PENDING) {
+            // The first call still runs: what it ends with is not known within this caller's deadline.
+            throw PlacementSaga.deadlineExceeded();
+        }
         return current.order();
     }
 

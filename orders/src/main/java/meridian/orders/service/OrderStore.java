@@ -3,12 +3,15 @@ package meridian.orders.service;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
 import io.grpc.Status;
@@ -130,10 +133,14 @@ public class OrderStore {
         return changed;
     }
 
-    /** Backorder retry: the next attempt of the saga starts at pricing, if the order is still waiting for stock. */
+    /**
+     * Backorder retry: the next attempt of the saga starts at pricing, if the order is still waiting for stock and no
+     * other caller runs its saga (empty otherwise). The row lock makes a concurrent claimer wait and then see the
+     * claimed order, instead of failing on its version.
+     */
     @Transactional
     public Optional<SagaView> retryBackorder(UUID id) {
-        OrderEntity order = find(id);
+        OrderEntity order = findLocked(id);
         if (order.state != OrderStatus.BACKORDERED || order.sagaStep != SagaStep.DONE) {
             return Optional.empty();
         }
@@ -141,6 +148,24 @@ public class OrderStore {
         order.sagaStep = SagaStep.PRICING;
         order.sagaTime = now();
         return Optional.of(SagaView.of(order));
+    }
+
+    /**
+     * Inventory let these reservations expire: a confirmed order that held one is not fulfilled within the hold
+     * (orders.saga.reservation-ttl) and holds no stock any more, so it is cancelled, with an event. Returns them.
+     */
+    public List<SagaView> reservationsExpired(Collection<String> reservationNames) {
+        List<SagaView> cancelled = new ArrayList<>();
+        for (UUID id : orders.confirmedHolding(reservationNames)) {
+            SagaView order = load(id);
+            try {
+                cancelled.add(transition(order, OrderStatus.CANCELLED, SagaStep.DONE, null, null,
+                        "cancelled: the reservation expired before fulfilment"));
+            } catch (ServiceException e) {
+                // fulfilled or cancelled meanwhile
+            }
+        }
+        return cancelled;
     }
 
     /** Recovery: claims stuck sagas (see {@link OrderRepository#claimStuck}). */
@@ -172,7 +197,16 @@ public class OrderStore {
     @Transactional
     public SagaView command(UUID id, UUID requestId, String fingerprint, OrderStatus expected, OrderStatus to,
             String message) {
-        OrderEntity order = find(id);
+        // Locked first: a concurrent call with the same request_id waits here, then replays this one's result
+        // instead of failing on the idempotency key's unique constraint.
+        OrderEntity order = findLocked(id);
+        OrderCommandEntity earlier = OrderCommandEntity.findById(requestId);
+        if (earlier != null) {
+            if (!earlier.requestFingerprint.equals(fingerprint)) {
+                throw ServiceException.requestIdReused(requestId.toString());
+            }
+            return SagaView.of(order);
+        }
         if (order.state != expected || order.sagaStep != SagaStep.DONE) {
             throw ServiceException.concurrentModification("the order changed meanwhile; retry the call");
         }
@@ -189,6 +223,14 @@ public class OrderStore {
         order.updateTime = now();
         appendEvent(order, expected, message);
         return SagaView.of(order);
+    }
+
+    private OrderEntity findLocked(UUID id) {
+        OrderEntity order = orders.findById(id, LockModeType.PESSIMISTIC_WRITE);
+        if (order == null) {
+            throw ServiceException.notFound("orders/" + id);
+        }
+        return order;
     }
 
     private OrderEntity find(UUID id) {

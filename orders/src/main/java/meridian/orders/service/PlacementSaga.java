@@ -270,7 +270,7 @@ public class PlacementSaga {
                 "internal error");
     }
 
-    private static ServiceException deadlineExceeded() {
+    static ServiceException deadlineExceeded() {
         return new ServiceException(Status.Code.DEADLINE_EXCEEDED,
                 ErrorReasons.of(ErrorReason.ERROR_REASON_DEADLINE_EXCEEDED),
                 "the order could not be placed within the call's deadline");

@@ -2,6 +2,7 @@ package meridian.orders.service;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -42,9 +43,17 @@ public class RecoveryJob {
 
     /** Resumes sagas without progress for {@code stuckFor}; returns how many it took over. */
     public int recoverStuckFor(Duration stuckFor) {
-        // One batch per run: claimed orders are stamped, the next run takes the next ones.
-        List<UUID> claimed = store.claimStuck(clock.instant().minus(stuckFor), config.recovery().batchSize());
-        for (UUID id : claimed) {
+        // One order claimed at a time, right before its run: a claim stamps the order, and an order claimed
+        // with a batch would look stuck again to another replica once the runs before it took stuck-after.
+        // Claims stamp the order with a later time: a run never takes the same order twice.
+        Instant cutoff = clock.instant().minus(stuckFor);
+        int taken = 0;
+        for (; taken < config.recovery().batchSize(); taken++) {
+            List<UUID> claimed = store.claimStuck(cutoff, 1);
+            if (claimed.isEmpty()) {
+                break;
+            }
+            UUID id = claimed.get(0);
             try {
                 PlacementSaga.Outcome outcome = saga.run(id, Budget.of(config.saga().maxBudget()));
                 LOG.infof("recovered order %s: %s, saga %s", id, outcome.view().state(), outcome.view().step());
@@ -52,6 +61,6 @@ public class RecoveryJob {
                 LOG.warnf("recovery of order %s failed, retried later: %s", id, e.toString());
             }
         }
-        return claimed.size();
+        return taken;
     }
 }

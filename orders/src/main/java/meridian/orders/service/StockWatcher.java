@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,6 +37,7 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.subscription.Cancellable;
 import meridian.conventions.errors.ErrorDetails;
 import meridian.inventory.v1.StockChange;
+import meridian.inventory.v1.StockChangeKind;
 import meridian.orders.client.InventoryClient;
 import meridian.orders.config.OrdersConfig;
 import meridian.orders.persistence.StockKey;
@@ -48,6 +50,7 @@ import meridian.orders.persistence.StockWatchCursors;
  * exactly there (reconnecting with backoff); a cursor inventory no longer keeps means a full backorder
  * retry and a restart from the head.
  * <p>
+ * A reservation inventory let expire cancels the confirmed order that held it (it holds no stock any more).
  * Changes are handled in batches (one backorder query for all the stock levels a batch raised); each stock level
  * that has backorders waiting gets its own root span (not one span for the endless stream), linked to the inventory
  * calls that wrote its changes, so the promotion's ReserveStock calls are its children.
@@ -80,6 +83,7 @@ public class StockWatcher {
     private final Clock clock;
     private final Tracer tracer;
     private final StockWatchCursors cursors;
+    private final OrderStore store;
     /** create_time of the last change handled; null before the first. */
     private final AtomicReference<Instant> lastChangeTime = new AtomicReference<>();
     private volatile Cancellable subscription;
@@ -87,7 +91,8 @@ public class StockWatcher {
     private volatile Instant lastSaved = Instant.MIN;
 
     public StockWatcher(InventoryClient inventory, BackorderService backorders, OrdersConfig config, Clock clock,
-            Tracer tracer, MeterRegistry meters, StockWatchCursors cursors) {
+            Tracer tracer, MeterRegistry meters, StockWatchCursors cursors, OrderStore store) {
+        this.store = store;
         this.inventory = inventory;
         this.backorders = backorders;
         this.config = config;
@@ -125,13 +130,14 @@ public class StockWatcher {
                 .onOverflow().bufferUnconditionally()
                 .onItem().transformToUniAndConcatenate(batch -> {
                     Map<StockKey, List<StockChange>> raised = raisedStock(batch);
+                    Set<String> expired = expiredReservations(batch);
                     boolean saveCursor = !clock.instant().isBefore(lastSaved.plus(CURSOR_SAVE_INTERVAL));
                     Uni<List<StockChange>> handled = Uni.createFrom().item(() -> {
-                        handle(batch, raised, saveCursor);
+                        handle(batch, raised, expired, saveCursor);
                         return batch;
                     });
                     // Most batches (reservations taking stock) need no database work: no hop to a worker for them.
-                    return raised.isEmpty() && !saveCursor ? handled
+                    return raised.isEmpty() && expired.isEmpty() && !saveCursor ? handled
                             : handled.runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
                 })
                 .onCompletion().failWith(() -> new IllegalStateException("inventory ended the stock stream"))
@@ -181,7 +187,24 @@ public class StockWatcher {
         return raised;
     }
 
-    private void handle(List<StockChange> batch, Map<StockKey, List<StockChange>> raised, boolean saveCursor) {
+    /** Reservations inventory let expire (one change per line of each). */
+    private static Set<String> expiredReservations(List<StockChange> batch) {
+        Set<String> expired = new LinkedHashSet<>();
+        for (StockChange change : batch) {
+            if (change.getKind() == StockChangeKind.STOCK_CHANGE_KIND_EXPIRED && !change.getReservation().isEmpty()) {
+                expired.add(change.getReservation());
+            }
+        }
+        return expired;
+    }
+
+    private void handle(List<StockChange> batch, Map<StockKey, List<StockChange>> raised, Set<String> expired,
+            boolean saveCursor) {
+        if (!expired.isEmpty()) {
+            for (SagaView order : store.reservationsExpired(expired)) {
+                LOG.infof("order %s cancelled: its reservation expired before fulfilment", order.id());
+            }
+        }
         if (!raised.isEmpty()) {
             Set<StockKey> waiting = backorders.waitingAmong(raised.keySet());
             for (Map.Entry<StockKey, List<StockChange>> level : raised.entrySet()) {

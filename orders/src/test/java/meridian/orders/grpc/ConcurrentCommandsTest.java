@@ -61,6 +61,32 @@ class ConcurrentCommandsTest extends OrdersGrpcTest {
         }
     }
 
+    @Test
+    void parallelCancelsWithOneRequestIdAllGetTheCancelledOrder() throws Exception {
+        String sku = stocked(LOCATION, "same-key", "1.00", 100);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            for (int round = 0; round < 5; round++) {
+                Order order = orders.placeOrder(order(customer("key"), LOCATION, line(sku, 1)).build()).getOrder();
+                CancelOrderRequest cancel = CancelOrderRequest.newBuilder().setName(order.getName())
+                        .setRequestId(UUID.randomUUID().toString()).setReason("changed mind").build();
+                List<Callable<Order>> calls = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    calls.add(() -> orders.cancelOrder(cancel).getOrder());
+                }
+                List<Order> answers = new ArrayList<>();
+                for (Future<Order> f : pool.invokeAll(calls)) {
+                    answers.add(f.get());
+                }
+                assertThat(answers).allSatisfy(a -> assertThat(a).isEqualTo(answers.get(0)));
+                assertThat(answers.get(0).getState()).isEqualTo(OrderState.ORDER_STATE_CANCELLED);
+                assertThat(inventory.reservationState(order.getReservation())).isEqualTo("RESERVATION_STATE_RELEASED");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     static String outcome(Callable<Order> call) throws Exception {
         try {
             return call.call().getState().name().substring("ORDER_STATE_".length());

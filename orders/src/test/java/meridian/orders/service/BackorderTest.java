@@ -11,6 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
@@ -43,6 +46,9 @@ class BackorderTest extends OrdersGrpcTest {
 
     @Inject
     BackorderService backorders;
+
+    @Inject
+    CrashingSagaFaults crashes;
 
     @BeforeAll
     static void connectToInventory() {
@@ -105,6 +111,55 @@ class BackorderTest extends OrdersGrpcTest {
         });
         assertThat(inventory.reserved(LOCATION, early)).isEqualTo(3);
         assertThat(inventory.reserved(LOCATION, late)).isEqualTo(2);
+    }
+
+    @Test
+    void aPromotionWaitsForAnEarlierBackorderAnotherCallerIsRetrying() throws Exception {
+        String sku = backorderable("inflight");
+        String firstCustomer = customer("bo-first");
+        Order first = orders.placeOrder(order(firstCustomer, LOCATION, line(sku, 2)).setAllowBackorder(true).build())
+                .getOrder();
+        Order second = backorder(sku, 1);
+        assertThat(first.getState()).isEqualTo(OrderState.ORDER_STATE_BACKORDERED);
+
+        // Stock for the first order only, told to two promotions at once (two replicas' watchers, or the recheck).
+        inventory.setStock(LOCATION, sku, 2);
+        CrashingSagaFaults.Pause held = crashes.pauseAt(firstCustomer, SagaPoint.QUOTE_SAVED);
+        ExecutorService callers = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> retryingFirst = callers.submit(() -> backorders.stockArrived(LOCATION, sku));
+            assertThat(held.reached().await(20, TimeUnit.SECONDS)).as("first order's retry under way").isTrue();
+            Future<?> concurrent = callers.submit(() -> backorders.stockArrived(LOCATION, sku));
+            // Time for the second promotion to overtake, were it to skip the first order while its saga runs.
+            Thread.sleep(500);
+            held.release().countDown();
+            retryingFirst.get(20, TimeUnit.SECONDS);
+            concurrent.get(40, TimeUnit.SECONDS);
+        } finally {
+            held.release().countDown();
+            callers.shutdownNow();
+        }
+        assertThat(state(first)).isEqualTo(OrderState.ORDER_STATE_CONFIRMED);
+        assertThat(state(second)).isEqualTo(OrderState.ORDER_STATE_BACKORDERED);
+        assertThat(inventory.reserved(LOCATION, sku)).isEqualTo(2);
+    }
+
+    @Test
+    void aConfirmedOrderWhoseReservationExpiresIsCancelledAndItsStockGoesToABackorder() {
+        String sku = stocked(LOCATION, "lapse", "5.00", 2);
+        Order confirmed = orders.placeOrder(order(customer("bo"), LOCATION, line(sku, 2)).build()).getOrder();
+        assertThat(confirmed.getState()).isEqualTo(OrderState.ORDER_STATE_CONFIRMED);
+        Order waiting = backorder(sku, 2);
+
+        inventory.expire(confirmed.getReservation());
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(state(confirmed)).isEqualTo(OrderState.ORDER_STATE_CANCELLED);
+            assertThat(state(waiting)).isEqualTo(OrderState.ORDER_STATE_CONFIRMED);
+        });
+        assertThat(get(confirmed).getReservation()).isEmpty();
+        assertThat(inventory.reservationState(get(waiting).getReservation())).isEqualTo("RESERVATION_STATE_ACTIVE");
+        assertThat(inventory.reserved(LOCATION, sku)).isEqualTo(2);
     }
 
     @Test

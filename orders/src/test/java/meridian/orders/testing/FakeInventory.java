@@ -94,6 +94,17 @@ public class FakeInventory extends InventoryServiceGrpc.InventoryServiceImplBase
         }
     }
 
+    /** Lets an active reservation expire, as inventory's sweeper does after its TTL (stock changes included). */
+    public synchronized void expire(String name) {
+        Reservation r = found(name);
+        for (ReservationLine line : r.getLinesList()) {
+            levels.get(key(line.getLocationId(), line.getSku()))[1] -= line.getQuantity();
+            append(StockChangeKind.STOCK_CHANGE_KIND_EXPIRED, line.getLocationId(), line.getSku(), 0,
+                    -line.getQuantity(), r.getName());
+        }
+        byName.put(name, r.toBuilder().setState(ReservationState.RESERVATION_STATE_EXPIRED).build());
+    }
+
     public int watcherCount() {
         return watchers.size();
     }
