@@ -233,12 +233,6 @@ public class OrderRepository implements PanacheRepositoryBase<OrderEntity, UUID>
                 rs -> rs.getObject(1, UUID.class));
     }
 
-    /** All backordered orders, oldest first: after a stock stream resync. */
-    public List<OrderEntity> allBackordered(int limit) {
-        return find("state = ?1 and sagaStep = ?2 order by createTime, id", OrderStatus.BACKORDERED, SagaStep.DONE)
-                .page(0, limit).list();
-    }
-
     /** One page newest first (ties by id), after the keyset position (afterTime, afterId) when given. */
     public List<OrderEntity> page(String customerId, List<OrderStatus> states, Instant afterTime, UUID afterId,
             int limit) {

@@ -15,11 +15,9 @@ import org.jboss.logging.Logger;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import meridian.orders.client.Budget;
 import meridian.orders.config.OrdersConfig;
-import meridian.orders.persistence.OrderEntity;
 import meridian.orders.persistence.OrderRepository;
 import meridian.orders.persistence.OrderStatus;
 import meridian.orders.persistence.SagaStep;
@@ -94,9 +92,12 @@ public class BackorderService {
         return levels.size();
     }
 
-    /** Tries every backordered order (after the stock stream lost its position). */
+    /**
+     * After the stock stream lost its position: tries the first waiting order of each stock level (as many levels as
+     * a recheck takes; the recheck goes on with the rest).
+     */
     public void retryAll() {
-        retry(QuarkusTransaction.requiringNew().call(() -> ids(orders.allBackordered(BATCH))));
+        recheckIdleFor(Duration.ZERO);
     }
 
     private void retry(List<UUID> ids) {
@@ -138,9 +139,5 @@ public class BackorderService {
             order = store.load(id);
         }
         return order;
-    }
-
-    private static List<UUID> ids(List<OrderEntity> rows) {
-        return rows.stream().map(o -> o.id).toList();
     }
 }

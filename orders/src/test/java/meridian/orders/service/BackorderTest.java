@@ -24,12 +24,14 @@ import org.junit.jupiter.api.Test;
 
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import meridian.inventory.v1.AdjustStockRequest;
 import meridian.inventory.v1.AdjustStockResponse;
 import meridian.inventory.v1.AdjustmentReason;
 import meridian.inventory.v1.InventoryServiceGrpc;
 import meridian.inventory.v1.StockAdjustment;
+import meridian.orders.persistence.StockWatchCursorEntity;
 import meridian.orders.testing.Downstreams;
 import meridian.orders.testing.OrdersGrpcTest;
 import meridian.orders.v1.Order;
@@ -160,6 +162,37 @@ class BackorderTest extends OrdersGrpcTest {
         assertThat(get(confirmed).getReservation()).isEmpty();
         assertThat(inventory.reservationState(get(waiting).getReservation())).isEqualTo("RESERVATION_STATE_ACTIVE");
         assertThat(inventory.reserved(LOCATION, sku)).isEqualTo(2);
+    }
+
+    @Test
+    void aResumeFromAForgottenCursorRetriesTheBackorders() throws Exception {
+        String sku = backorderable("forgotten");
+        Order order = backorder(sku, 3);
+        feed(backorderable("cursor-mover"), 1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> storedCursor() != null);
+        String stored = storedCursor();
+
+        inventory.refuseWatches(true);
+        try {
+            inventory.dropWatchers();
+            feed(sku, 3);
+            // Retention removed what came after the stored cursor meanwhile: only a full retry finds the stock.
+            inventory.forgetHistory();
+        } finally {
+            inventory.refuseWatches(false);
+        }
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(
+                () -> assertThat(state(order)).isEqualTo(OrderState.ORDER_STATE_CONFIRMED));
+        assertThat(inventory.reserved(LOCATION, sku)).isEqualTo(3);
+        await().atMost(Duration.ofSeconds(20)).until(() -> inventory.watcherCount() == 1);
+        assertThat(storedCursor()).isNotEqualTo(stored);
+    }
+
+    static String storedCursor() {
+        StockWatchCursorEntity row = QuarkusTransaction.requiringNew()
+                .call(() -> StockWatchCursorEntity.<StockWatchCursorEntity>findById(StockWatcher.STREAM));
+        return row == null ? null : row.cursor;
     }
 
     @Test

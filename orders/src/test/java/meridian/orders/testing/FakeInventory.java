@@ -42,6 +42,9 @@ import meridian.inventory.v1.WatchStockLevelsResponse;
 public class FakeInventory extends InventoryServiceGrpc.InventoryServiceImplBase {
 
     private static final String DOMAIN = "inventory.meridian";
+    /** Index of the oldest ledger entry a watch may resume at. */
+    private int retainedFrom;
+    private boolean watchesRefused;
 
     public final Faults reserveFaults = new Faults();
     public final Faults releaseFaults = new Faults();
@@ -103,6 +106,16 @@ public class FakeInventory extends InventoryServiceGrpc.InventoryServiceImplBase
                     -line.getQuantity(), r.getName());
         }
         byName.put(name, r.toBuilder().setState(ReservationState.RESERVATION_STATE_EXPIRED).build());
+    }
+
+    /** Forgets the history so far, as retention does: a watch resuming from an earlier cursor is CURSOR_EXPIRED. */
+    public synchronized void forgetHistory() {
+        retainedFrom = ledger.size();
+    }
+
+    /** While refused, a new stock watch fails UNAVAILABLE at once (inventory restarting). */
+    public synchronized void refuseWatches(boolean refused) {
+        watchesRefused = refused;
     }
 
     public int watcherCount() {
@@ -257,9 +270,18 @@ public class FakeInventory extends InventoryServiceGrpc.InventoryServiceImplBase
     @Override
     public void watchStockLevels(WatchStockLevelsRequest request, StreamObserver<WatchStockLevelsResponse> out) {
         synchronized (this) {
+            if (watchesRefused) {
+                out.onError(Status.UNAVAILABLE.withDescription("inventory restarting").asRuntimeException());
+                return;
+            }
             int from = ledger.size();
             if (!request.getStartCursor().isEmpty()) {
                 from = Integer.parseInt(request.getStartCursor().substring("inv-".length()));
+                if (from < retainedFrom) {
+                    out.onError(FakeErrors.error(DOMAIN, Status.Code.FAILED_PRECONDITION, "CURSOR_EXPIRED",
+                            "the cursor is older than the retained history", Map.of()));
+                    return;
+                }
             }
             for (int i = from; i < ledger.size(); i++) {
                 out.onNext(WatchStockLevelsResponse.newBuilder().setChange(ledger.get(i)).build());
