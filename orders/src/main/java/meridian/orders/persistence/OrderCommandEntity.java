@@ -22,6 +22,10 @@ public class OrderCommandEntity extends PanacheEntityBase {
     @Column(name = "request_fingerprint", nullable = false)
     public String requestFingerprint;
 
+    /** The state the command moves the order to (CANCELLED, FULFILLED); '' for keys recorded before V3. */
+    @Column(nullable = false)
+    public String operation;
+
     @Column(name = "order_id", nullable = false)
     public UUID orderId;
 

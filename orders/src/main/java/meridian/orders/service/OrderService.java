@@ -132,7 +132,7 @@ public class OrderService {
         UUID id = idOf(request.getName());
         UUID requestId = UUID.fromString(request.getRequestId());
         String fingerprint = RequestFingerprint.of(request);
-        Optional<SagaView> replay = store.replayCommand(requestId, fingerprint);
+        Optional<SagaView> replay = store.replayCommand(requestId, OrderStatus.CANCELLED, fingerprint);
         if (replay.isPresent()) {
             return replay.get().order();
         }
@@ -168,7 +168,7 @@ public class OrderService {
         UUID id = idOf(request.getName());
         UUID requestId = UUID.fromString(request.getRequestId());
         String fingerprint = RequestFingerprint.of(request);
-        Optional<SagaView> replay = store.replayCommand(requestId, fingerprint);
+        Optional<SagaView> replay = store.replayCommand(requestId, OrderStatus.FULFILLED, fingerprint);
         if (replay.isPresent()) {
             return replay.get().order();
         }

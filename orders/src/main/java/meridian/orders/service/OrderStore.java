@@ -175,19 +175,24 @@ public class OrderStore {
     }
 
     /**
-     * Checks the idempotency key of a cancel or fulfil call: the order it named if it was used before
-     * with the same payload, REQUEST_ID_REUSED with another one, empty when new.
+     * Checks the idempotency key of a cancel or fulfil call (the state {@code to} it moves the order to): the order
+     * it named if the same command used it before with the same payload, REQUEST_ID_REUSED otherwise, empty when new.
      */
     @Transactional
-    public Optional<SagaView> replayCommand(UUID requestId, String fingerprint) {
+    public Optional<SagaView> replayCommand(UUID requestId, OrderStatus to, String fingerprint) {
         OrderCommandEntity command = OrderCommandEntity.findById(requestId);
         if (command == null) {
             return Optional.empty();
         }
-        if (!command.requestFingerprint.equals(fingerprint)) {
-            throw ServiceException.requestIdReused(requestId.toString());
-        }
+        requireSameCommand(command, to, fingerprint);
         return Optional.of(SagaView.of(find(command.orderId)));
+    }
+
+    private static void requireSameCommand(OrderCommandEntity earlier, OrderStatus to, String fingerprint) {
+        boolean sameOperation = earlier.operation.isEmpty() || earlier.operation.equals(to.name());
+        if (!sameOperation || !earlier.requestFingerprint.equals(fingerprint)) {
+            throw ServiceException.requestIdReused(earlier.requestId.toString());
+        }
     }
 
     /**
@@ -202,9 +207,7 @@ public class OrderStore {
         OrderEntity order = findLocked(id);
         OrderCommandEntity earlier = OrderCommandEntity.findById(requestId);
         if (earlier != null) {
-            if (!earlier.requestFingerprint.equals(fingerprint)) {
-                throw ServiceException.requestIdReused(requestId.toString());
-            }
+            requireSameCommand(earlier, to, fingerprint);
             return SagaView.of(order);
         }
         if (order.state != expected || order.sagaStep != SagaStep.DONE) {
@@ -213,6 +216,7 @@ public class OrderStore {
         OrderCommandEntity command = new OrderCommandEntity();
         command.requestId = requestId;
         command.requestFingerprint = fingerprint;
+        command.operation = to.name();
         command.orderId = id;
         command.createTime = now();
         command.persist();

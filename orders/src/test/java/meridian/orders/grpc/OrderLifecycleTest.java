@@ -76,6 +76,10 @@ class OrderLifecycleTest extends OrdersGrpcTest {
         GrpcAssertions.assertStatus(() -> orders.cancelOrder(CancelOrderRequest.newBuilder()
                 .setName(order.getName()).setRequestId(UUID.randomUUID().toString()).build()),
                 Status.Code.FAILED_PRECONDITION, "ORDER_FULFILLED");
+        // The fulfil's key on a cancel with the same payload (name, no reason) is another request, not a replay.
+        GrpcAssertions.assertStatus(() -> orders.cancelOrder(CancelOrderRequest.newBuilder()
+                .setName(order.getName()).setRequestId(fulfil.getRequestId()).build()),
+                Status.Code.ALREADY_EXISTS, "REQUEST_ID_REUSED");
     }
 
     @Test
