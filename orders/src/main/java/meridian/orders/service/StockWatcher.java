@@ -160,6 +160,8 @@ public class StockWatcher {
         if (resync) {
             resync = false;
             QuarkusTransaction.requiringNew().run(() -> StockWatchCursorEntity.deleteById(STREAM));
+            // No position is stored until the next save: make it the first change from the head.
+            lastSaved = Instant.MIN;
             backorders.retryAll();
             return "";
         }
