@@ -8,6 +8,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import io.grpc.Context;
 import io.grpc.Status;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.grpc.StatusRuntimeException;
@@ -62,6 +63,10 @@ public class OrderService {
     @WithSpan("orders.place")
     public Order place(PlaceOrderRequest request) {
         Budget budget = Budget.ofIncomingCall(config.saga().maxBudget());
+        if (budget.expired() || Context.current().isCancelled()) {
+            // Queued past its caller's deadline (overload): no order, no work nobody waits for; a retry starts afresh.
+            throw PlacementSaga.deadlineExceeded();
+        }
         OrderStore.Created created = store.create(request, RequestFingerprint.of(request));
         if (!created.created()) {
             return awaitPlaced(created.view(), budget);
