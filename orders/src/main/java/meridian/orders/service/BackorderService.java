@@ -126,18 +126,8 @@ public class BackorderService {
 
     /** The order once no saga runs for it, or as it is when a saga's longest run has passed. */
     private SagaView awaitSettled(UUID id) {
-        Budget wait = Budget.of(config.saga().maxBudget().plus(config.saga().compensationBudget()));
-        long poll = config.saga().duplicatePollInterval().toMillis();
-        SagaView order = store.load(id);
-        while (order.step() != SagaStep.DONE && wait.remainingMillis() > poll) {
-            try {
-                Thread.sleep(poll);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            order = store.load(id);
-        }
-        return order;
+        return SagaPolling.until(store.load(id), o -> o.step() == SagaStep.DONE, store::load,
+                Budget.of(config.saga().maxBudget().plus(config.saga().compensationBudget())),
+                config.saga().duplicatePollInterval().toMillis());
     }
 }

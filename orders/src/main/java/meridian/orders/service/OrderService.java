@@ -82,17 +82,8 @@ public class OrderService {
     }
 
     private Order awaitPlaced(SagaView order, Budget budget) {
-        long poll = config.saga().duplicatePollInterval().toMillis();
-        SagaView current = order;
-        while (current.state() == OrderStatus.PENDING && budget.remainingMillis() > 2 * poll) {
-            try {
-                Thread.sleep(poll);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            current = store.load(order.id());
-        }
+        SagaView current = SagaPolling.until(order, o -> o.state() != OrderStatus.PENDING, store::load, budget,
+                config.saga().duplicatePollInterval().toMillis());
         if (current.state() == OrderStatus.PENDING) {
             // The first call still runs: what it ends with is not known within this caller's deadline.
             throw PlacementSaga.deadlineExceeded();
