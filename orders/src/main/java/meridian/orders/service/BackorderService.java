@@ -67,8 +67,9 @@ public class BackorderService {
     }
 
     /**
-     * Tries the backorders of each stock level none of whose orders was tried for {@code idle}, as if its stock had
-     * arrived; returns how many stock levels it looked at. The backstop for stock the stream could not announce.
+     * Tries the backorders of each stock level whose first waiting order was not tried for {@code idle}, as if its
+     * stock had arrived; returns how many stock levels it looked at. The backstop for stock the stream could not
+     * announce.
      */
     public int recheckIdleFor(Duration idle) {
         List<StockKey> levels = orders.idleBackorders(clock.instant().minus(idle), config.backorders().recheckBatchSize());

@@ -47,8 +47,8 @@ import meridian.orders.persistence.StockWatchCursors;
 /**
  * Holds one long-lived WatchStockLevels stream to inventory and feeds stock increases to the backorders.
  * The cursor of the last handled change is stored, so after a restart or a dropped stream it resumes
- * exactly there (reconnecting with backoff); a cursor inventory no longer keeps means a full backorder
- * retry and a restart from the head.
+ * exactly there (reconnecting with backoff); a cursor inventory no longer keeps means the backorder recheck
+ * for every stock level and a restart from the head.
  * <p>
  * A reservation inventory let expire cancels the confirmed order that held it (it holds no stock any more).
  * Changes are handled in batches (one backorder query for all the stock levels a batch raised); each stock level
