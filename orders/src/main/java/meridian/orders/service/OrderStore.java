@@ -230,15 +230,15 @@ public class OrderStore {
     }
 
     private OrderEntity findLocked(UUID id) {
-        OrderEntity order = orders.findById(id, LockModeType.PESSIMISTIC_WRITE);
-        if (order == null) {
-            throw ServiceException.notFound("orders/" + id);
-        }
-        return order;
+        return find(id, LockModeType.PESSIMISTIC_WRITE);
     }
 
     private OrderEntity find(UUID id) {
-        OrderEntity order = orders.findById(id);
+        return find(id, LockModeType.NONE);
+    }
+
+    private OrderEntity find(UUID id, LockModeType lock) {
+        OrderEntity order = orders.findById(id, lock);
         if (order == null) {
             throw ServiceException.notFound("orders/" + id);
         }

@@ -99,13 +99,18 @@ public class FakeInventory extends InventoryServiceGrpc.InventoryServiceImplBase
 
     /** Lets an active reservation expire, as inventory's sweeper does after its TTL (stock changes included). */
     public synchronized void expire(String name) {
-        Reservation r = found(name);
+        letGo(found(name), StockChangeKind.STOCK_CHANGE_KIND_EXPIRED, ReservationState.RESERVATION_STATE_EXPIRED);
+    }
+
+    /** An active reservation's units go back to available (released or expired); returns it in its new state. */
+    private Reservation letGo(Reservation r, StockChangeKind kind, ReservationState to) {
         for (ReservationLine line : r.getLinesList()) {
             levels.get(key(line.getLocationId(), line.getSku()))[1] -= line.getQuantity();
-            append(StockChangeKind.STOCK_CHANGE_KIND_EXPIRED, line.getLocationId(), line.getSku(), 0,
-                    -line.getQuantity(), r.getName());
+            append(kind, line.getLocationId(), line.getSku(), 0, -line.getQuantity(), r.getName());
         }
-        byName.put(name, r.toBuilder().setState(ReservationState.RESERVATION_STATE_EXPIRED).build());
+        Reservation ended = r.toBuilder().setState(to).build();
+        byName.put(ended.getName(), ended);
+        return ended;
     }
 
     /** Forgets the history so far, as retention does: a watch resuming from an earlier cursor is CURSOR_EXPIRED. */
@@ -187,13 +192,8 @@ public class FakeInventory extends InventoryServiceGrpc.InventoryServiceImplBase
                             "committed", Map.of());
                 }
                 if (r.getState() == ReservationState.RESERVATION_STATE_ACTIVE) {
-                    for (ReservationLine line : r.getLinesList()) {
-                        levels.get(key(line.getLocationId(), line.getSku()))[1] -= line.getQuantity();
-                        append(StockChangeKind.STOCK_CHANGE_KIND_RELEASED, line.getLocationId(), line.getSku(), 0,
-                                -line.getQuantity(), r.getName());
-                    }
-                    r = r.toBuilder().setState(ReservationState.RESERVATION_STATE_RELEASED).build();
-                    byName.put(r.getName(), r);
+                    r = letGo(r, StockChangeKind.STOCK_CHANGE_KIND_RELEASED,
+                            ReservationState.RESERVATION_STATE_RELEASED);
                 }
                 released = r;
             }
