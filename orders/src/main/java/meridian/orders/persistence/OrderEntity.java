@@ -70,6 +70,10 @@ public class OrderEntity extends PanacheEntityBase {
     @Column(name = "reservation_name")
     public String reservationName;
 
+    /** While a cancel or fulfil is pending (saga step CANCELLING or FULFILLING): the message of its event. */
+    @Column(name = "command_message")
+    public String commandMessage;
+
     @Column(precision = 24, scale = 9)
     public BigDecimal total;
 

@@ -109,8 +109,8 @@ public class OrderRepository implements PanacheRepositoryBase<OrderEntity, UUID>
 
     /**
      * Ends a saga step if the order is still at {@code attempt}, step {@code fromStep}, in {@code fromState}
-     * (else another saga run took over: false, nothing changed), appending {@code event} if not null. update_time
-     * moves only with the state. One statement, atomic on its own.
+     * (else another saga run took over: false, nothing changed), appending {@code event} if not null, clearing a
+     * pending command's message. update_time moves only with the state. One statement, atomic on its own.
      */
     public boolean transition(UUID id, int attempt, SagaStep fromStep, OrderStatus fromState, OrderStatus state,
             SagaStep step, String reservation, byte[] rejection, NewEvent event, Instant now) {
@@ -135,7 +135,7 @@ public class OrderRepository implements PanacheRepositoryBase<OrderEntity, UUID>
     private static final String TRANSITION = """
             WITH o AS (
                 UPDATE customer_order SET state = ?, saga_step = ?, reservation_name = ?, rejection = ?,
-                    saga_time = ?, update_time = CASE WHEN state = ? THEN update_time ELSE ? END,
+                    command_message = NULL, saga_time = ?, update_time = CASE WHEN state = ? THEN update_time ELSE ? END,
                     version = version + 1
                 WHERE id = ? AND attempt = ? AND saga_step = ? AND state = ?
                 RETURNING id)""";

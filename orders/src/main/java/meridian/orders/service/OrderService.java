@@ -2,7 +2,6 @@ package meridian.orders.service;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,20 +10,17 @@ import jakarta.transaction.Transactional;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.grpc.StatusRuntimeException;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
-import meridian.conventions.errors.ErrorDetails;
 import meridian.conventions.errors.ErrorReasons;
 import meridian.conventions.errors.ServiceException;
 import meridian.conventions.idempotency.RequestFingerprint;
 import meridian.conventions.paging.PageTokens;
 import meridian.orders.client.Budget;
-import meridian.orders.client.DownstreamCalls;
-import meridian.orders.client.InventoryClient;
 import meridian.orders.config.OrdersConfig;
 import meridian.orders.persistence.OrderEntity;
 import meridian.orders.persistence.OrderRepository;
 import meridian.orders.persistence.OrderStatus;
+import meridian.orders.persistence.SagaStep;
 import meridian.orders.v1.CancelOrderRequest;
 import meridian.orders.v1.ErrorReason;
 import meridian.orders.v1.FulfillOrderRequest;
@@ -40,18 +36,16 @@ public class OrderService {
     private final OrderStore store;
     private final OrderRepository orders;
     private final PlacementSaga saga;
-    private final InventoryClient inventory;
     private final SagaFaultHook faults;
     private final OrdersConfig config;
     private final MeterRegistry meters;
 
-    public OrderService(OrderStore store, OrderRepository orders, PlacementSaga saga, InventoryClient inventory,
-            SagaFaultHook faults, OrdersConfig config, MeterRegistry meters) {
+    public OrderService(OrderStore store, OrderRepository orders, PlacementSaga saga, SagaFaultHook faults,
+            OrdersConfig config, MeterRegistry meters) {
         this.meters = meters;
         this.store = store;
         this.orders = orders;
         this.saga = saga;
-        this.inventory = inventory;
         this.faults = faults;
         this.config = config;
     }
@@ -122,70 +116,66 @@ public class OrderService {
         return response.build();
     }
 
-    /** Cancels an order, releasing its reservation first; idempotent. */
+    /**
+     * Cancels an order; idempotent. The cancel is recorded with the order's saga step CANCELLING before inventory
+     * releases the reservation, so a crash or an outage in between is finished by a retry or by recovery.
+     */
     @WithSpan("orders.cancel")
     public Order cancel(CancelOrderRequest request) {
-        UUID id = idOf(request.getName());
-        UUID requestId = UUID.fromString(request.getRequestId());
-        String fingerprint = RequestFingerprint.of(request);
-        Optional<SagaView> replay = store.replayCommand(requestId, OrderStatus.CANCELLED, fingerprint);
-        if (replay.isPresent()) {
-            return replay.get().order();
-        }
-        SagaView order = store.findByName(id).orElseThrow(() -> ServiceException.notFound(request.getName()));
-        switch (order.state()) {
-            case CANCELLED, REJECTED -> {
-                return order.order();
-            }
+        String message = request.getReason().isEmpty() ? "cancelled" : "cancelled: " + request.getReason();
+        SagaView order = run(request.getName(), request.getRequestId(), RequestFingerprint.of(request),
+                OrderStore.Command.CANCEL, message);
+        return switch (order.state()) {
+            case CANCELLED, REJECTED -> order.order();
             case FULFILLED -> throw orderFulfilled(request.getName());
             case PENDING -> throw ServiceException.concurrentModification("the order is still being placed; retry");
-            default -> {
-                // CONFIRMED or BACKORDERED
-            }
-        }
-        if (order.reservationName() != null) {
-            try {
-                inventory.release(order.reservationName(), PlacementSaga.requestId(order, "release"),
-                        Budget.ofIncomingCall(config.saga().maxBudget()));
-            } catch (StatusRuntimeException e) {
-                if (ErrorDetails.hasReason(e, "RESERVATION_COMMITTED")) {
-                    throw orderFulfilled(request.getName());
-                }
-                throw unavailable(e, "the order is unchanged");
-            }
-        }
-        String reason = request.getReason().isEmpty() ? "cancelled" : "cancelled: " + request.getReason();
-        return store.command(id, requestId, fingerprint, order.state(), OrderStatus.CANCELLED, reason).order();
+            default -> throw ServiceException.concurrentModification("a backorder retry of the order runs; retry");
+        };
     }
 
-    /** Fulfils a confirmed order by committing its reservation; idempotent. */
+    /**
+     * Fulfils a confirmed order by committing its reservation; idempotent. Recorded first (saga step FULFILLING), like
+     * a cancel.
+     */
     @WithSpan("orders.fulfil")
     public Order fulfil(FulfillOrderRequest request) {
-        UUID id = idOf(request.getName());
-        UUID requestId = UUID.fromString(request.getRequestId());
-        String fingerprint = RequestFingerprint.of(request);
-        Optional<SagaView> replay = store.replayCommand(requestId, OrderStatus.FULFILLED, fingerprint);
-        if (replay.isPresent()) {
-            return replay.get().order();
-        }
-        SagaView order = store.findByName(id).orElseThrow(() -> ServiceException.notFound(request.getName()));
-        if (order.state() == OrderStatus.FULFILLED) {
-            return order.order();
-        }
-        if (order.state() != OrderStatus.CONFIRMED || order.reservationName() == null) {
+        SagaView order = run(request.getName(), request.getRequestId(), RequestFingerprint.of(request),
+                OrderStore.Command.FULFIL, "fulfilled");
+        if (order.state() != OrderStatus.FULFILLED) {
             throw notConfirmed(request.getName());
         }
-        try {
-            inventory.commit(order.reservationName(), PlacementSaga.requestId(order, "commit"),
-                    Budget.ofIncomingCall(config.saga().maxBudget()));
-        } catch (StatusRuntimeException e) {
-            if (e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION) {
-                throw notConfirmed(request.getName());
+        return order.order();
+    }
+
+    /**
+     * Starts the command (or finds its earlier call), then finishes whichever cancel or fulfil is pending on the
+     * order: this one, or an earlier one whose caller died or gave up (every caller may finish it: its remote call is
+     * idempotent and its last write conditional). Returns the order after it.
+     */
+    private SagaView run(String name, String requestId, String fingerprint, OrderStore.Command command,
+            String message) {
+        Budget budget = Budget.ofIncomingCall(config.saga().maxBudget());
+        SagaView order = store.beginCommand(idOf(name), UUID.fromString(requestId), fingerprint, command, message);
+        while (order.step() == SagaStep.CANCELLING || order.step() == SagaStep.FULFILLING) {
+            if (budget.expired()) {
+                throw PlacementSaga.deadlineExceeded();
             }
-            throw unavailable(e, "the order is unchanged");
+            PlacementSaga.Outcome outcome;
+            try {
+                outcome = saga.run(order, budget);
+            } catch (ServiceException e) {
+                if (e.code() != Status.Code.ABORTED) {
+                    throw e;
+                }
+                order = store.load(order.id()); // another caller wrote the step's end first
+                continue;
+            }
+            if (outcome.failure() != null) {
+                throw outcome.failure();
+            }
+            order = outcome.view();
         }
-        return store.command(id, requestId, fingerprint, OrderStatus.CONFIRMED, OrderStatus.FULFILLED, "fulfilled")
-                .order();
+        return order;
     }
 
     private static ServiceException orderFulfilled(String name) {
@@ -196,15 +186,6 @@ public class OrderService {
     private static ServiceException notConfirmed(String name) {
         return ServiceException.failedPrecondition(ErrorReasons.of(ErrorReason.ERROR_REASON_ORDER_NOT_CONFIRMED),
                 "only a confirmed order can be fulfilled: " + name, List.of());
-    }
-
-    private static ServiceException unavailable(StatusRuntimeException e, String consequence) {
-        if (!DownstreamCalls.isTransient(e)) {
-            throw new IllegalStateException("unexpected inventory answer " + e.getStatus().getCode(), e);
-        }
-        return new ServiceException(Status.Code.UNAVAILABLE,
-                ErrorReasons.of(ErrorReason.ERROR_REASON_DEPENDENCY_UNAVAILABLE),
-                "inventory could not be reached; " + consequence).withMetadata("service", "inventory");
     }
 
     private static UUID idOf(String name) {

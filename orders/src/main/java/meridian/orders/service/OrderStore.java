@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,8 +32,8 @@ import meridian.pricing.v1.Quote;
 
 /**
  * The local writes of the order life cycle. Each one changes the order row (saga steps: conditional on the step,
- * one statement each, atomic without a transaction around it; commands: optimistic version check, in a
- * transaction) and, when the state changes, appends the event.
+ * one statement each, atomic without a transaction around it; the start of a cancel or fulfil: under a row lock,
+ * with its idempotency key) and, when the state changes, appends the event.
  */
 @ApplicationScoped
 public class OrderStore {
@@ -45,13 +46,11 @@ public class OrderStore {
     }
 
     private final OrderRepository orders;
-    private final OrderEventLog events;
     private final Event<EventsAppended> appended;
     private final Clock clock;
 
-    public OrderStore(OrderRepository orders, OrderEventLog events, Event<EventsAppended> appended, Clock clock) {
+    public OrderStore(OrderRepository orders, Event<EventsAppended> appended, Clock clock) {
         this.orders = orders;
-        this.events = events;
         this.appended = appended;
         this.clock = clock;
     }
@@ -160,7 +159,7 @@ public class OrderStore {
             SagaView order = load(id);
             try {
                 cancelled.add(transition(order, OrderStatus.CANCELLED, SagaStep.DONE, null, null,
-                        "cancelled: the reservation expired before fulfilment"));
+                        PlacementSaga.RESERVATION_EXPIRED));
             } catch (ServiceException e) {
                 // fulfilled or cancelled meanwhile
             }
@@ -174,58 +173,54 @@ public class OrderStore {
         return orders.claimStuck(cutoff, now(), limit);
     }
 
-    /**
-     * Checks the idempotency key of a cancel or fulfil call (the state {@code to} it moves the order to): the order
-     * it named if the same command used it before with the same payload, REQUEST_ID_REUSED otherwise, empty when new.
-     */
-    @Transactional
-    public Optional<SagaView> replayCommand(UUID requestId, OrderStatus to, String fingerprint) {
-        OrderCommandEntity command = OrderCommandEntity.findById(requestId);
-        if (command == null) {
-            return Optional.empty();
-        }
-        requireSameCommand(command, to, fingerprint);
-        return Optional.of(SagaView.of(find(command.orderId)));
-    }
+    /** A cancel or fulfil: the state it ends in, its saga step, and the states it starts from. */
+    public enum Command {
+        CANCEL(OrderStatus.CANCELLED, SagaStep.CANCELLING, Set.of(OrderStatus.CONFIRMED, OrderStatus.BACKORDERED)),
+        FULFIL(OrderStatus.FULFILLED, SagaStep.FULFILLING, Set.of(OrderStatus.CONFIRMED));
 
-    private static void requireSameCommand(OrderCommandEntity earlier, OrderStatus to, String fingerprint) {
-        boolean sameOperation = earlier.operation.isEmpty() || earlier.operation.equals(to.name());
-        if (!sameOperation || !earlier.requestFingerprint.equals(fingerprint)) {
-            throw ServiceException.requestIdReused(earlier.requestId.toString());
+        final OrderStatus to;
+        final SagaStep step;
+        final Set<OrderStatus> from;
+
+        Command(OrderStatus to, SagaStep step, Set<OrderStatus> from) {
+            this.to = to;
+            this.step = step;
+            this.from = from;
         }
     }
 
     /**
-     * Cancels or fulfils an order that is still in {@code expected} (else ABORTED: it changed meanwhile),
-     * records the idempotency key, appends the event.
+     * Starts a cancel or fulfil of order {@code id}. Under the order's row lock: an idempotency key the same command
+     * used before with the same payload returns the order (REQUEST_ID_REUSED for another command or payload); an
+     * order in one of the command's start states with nothing in flight gets the key recorded and the command's saga
+     * step, with {@code message} for the event it ends with. Returns the order as it is then: a command step on it is
+     * this command, or an earlier one whose caller has not finished it; the caller settles it and answers from the
+     * state. Parallel calls with one request_id wait on the lock, then see the first one's key.
      */
     @Transactional
-    public SagaView command(UUID id, UUID requestId, String fingerprint, OrderStatus expected, OrderStatus to,
-            String message) {
-        // Locked first: a concurrent call with the same request_id waits here, then replays this one's result
-        // instead of failing on the idempotency key's unique constraint.
+    public SagaView beginCommand(UUID id, UUID requestId, String fingerprint, Command command, String message) {
         OrderEntity order = findLocked(id);
         OrderCommandEntity earlier = OrderCommandEntity.findById(requestId);
         if (earlier != null) {
-            requireSameCommand(earlier, to, fingerprint);
+            boolean sameOperation = earlier.operation.isEmpty() || earlier.operation.equals(command.to.name());
+            if (!sameOperation || !earlier.requestFingerprint.equals(fingerprint) || !earlier.orderId.equals(id)) {
+                throw ServiceException.requestIdReused(requestId.toString());
+            }
             return SagaView.of(order);
         }
-        if (order.state != expected || order.sagaStep != SagaStep.DONE) {
-            throw ServiceException.concurrentModification("the order changed meanwhile; retry the call");
+        if (!command.from.contains(order.state) || order.sagaStep != SagaStep.DONE) {
+            return SagaView.of(order);
         }
-        OrderCommandEntity command = new OrderCommandEntity();
-        command.requestId = requestId;
-        command.requestFingerprint = fingerprint;
-        command.operation = to.name();
-        command.orderId = id;
-        command.createTime = now();
-        command.persist();
-        order.state = to;
-        if (to == OrderStatus.CANCELLED) {
-            order.reservationName = null;
-        }
-        order.updateTime = now();
-        appendEvent(order, expected, message);
+        OrderCommandEntity key = new OrderCommandEntity();
+        key.requestId = requestId;
+        key.requestFingerprint = fingerprint;
+        key.operation = command.to.name();
+        key.orderId = id;
+        key.createTime = now();
+        key.persist();
+        order.sagaStep = command.step;
+        order.sagaTime = now();
+        order.commandMessage = message;
         return SagaView.of(order);
     }
 
@@ -248,12 +243,6 @@ public class OrderStore {
     private static ServiceException takenOver() {
         return new ServiceException(Status.Code.ABORTED, "CONCURRENT_MODIFICATION",
                 "the order's saga was taken over; retry the call");
-    }
-
-    private void appendEvent(OrderEntity order, OrderStatus from, String message) {
-        events.append(new OrderEventLog.NewEvent(order.id, order.customerId, from, order.state, message,
-                OrderProtos.toProto(order).toByteArray(), order.updateTime));
-        appended.fire(new EventsAppended());
     }
 
     private static OrderEventLog.NewEvent event(SagaView order, OrderStatus from, String message, Instant now) {

@@ -39,8 +39,9 @@ import meridian.pricing.v1.QuoteLineInput;
 import meridian.inventory.v1.Reservation;
 
 /**
- * The placement saga: price (binding quote), reserve, confirm. It runs from the step persisted on the
- * order, so the same code places an order, retries a backorder and finishes a saga a crash interrupted.
+ * The placement saga: price (binding quote), reserve, confirm; and the steps of a cancel (release) and a fulfil
+ * (commit). It runs from the step persisted on the order, so the same code places an order, retries a backorder,
+ * cancels or fulfils it, and finishes whatever a crash or an outage interrupted.
  * Remote request_ids derive from the order id, the attempt and the step: a retried or recovered step
  * never reserves or quotes twice. Whatever happens after a reservation may exist ends in its release
  * (step COMPENSATING, retried by recovery until inventory answers) or in the order's confirmation.
@@ -52,6 +53,8 @@ public class PlacementSaga {
     private static final Pattern REQUESTED = Pattern.compile("requested\\D*(\\d+)");
     private static final Pattern AVAILABLE = Pattern.compile("available\\D*(\\d+)");
     private static final String STOCK_LEVEL_PREFIX = "locations/";
+    /** The event of a confirmed order whose reservation inventory let expire before it was fulfilled. */
+    static final String RESERVATION_EXPIRED = "cancelled: the reservation expired before fulfilment";
 
     /** How a saga run ended: the order, and the failure to report to the caller, if any. */
     public record Outcome(SagaView view, ServiceException failure) {
@@ -92,13 +95,15 @@ public class PlacementSaga {
                 case PRICING -> price(order, budget);
                 case RESERVING -> reserve(order, budget, resumedAtReserve);
                 case COMPENSATING -> compensate(order);
+                case CANCELLING -> cancel(order, budget);
+                case FULFILLING -> fulfil(order, budget);
                 case DONE -> new Step(order, null);
             };
             if (next.failure() != null) {
                 failure = next.failure();
             }
-            if (next.view().step() == order.step() && order.step() == SagaStep.COMPENSATING) {
-                break; // inventory still unreachable: recovery releases later
+            if (next.view().step() == order.step()) {
+                break; // inventory unreachable: a retried call or recovery finishes the step later
             }
             order = next.view();
         }
@@ -195,7 +200,7 @@ public class PlacementSaga {
                 }
             }
             if (reservation != null) {
-                inventory.release(reservation, requestId(order, "release"), budget);
+                release(reservation, requestId(order, "release"), budget);
             }
         } catch (StatusRuntimeException e) {
             LOG.warnf("order %s: release failed (%s), recovery retries it", order.id(), e.getStatus().getCode());
@@ -204,6 +209,75 @@ public class PlacementSaga {
         return new Step(store.transition(order, order.state(),
                 SagaStep.DONE, null, order.order().hasRejection() ? order.order().getRejection() : null,
                 "reservation released"), null);
+    }
+
+    /**
+     * A cancel accepted (step CANCELLING): releases the reservation, then the order is CANCELLED. Releasing a released
+     * or expired reservation succeeds, an unknown one holds nothing; a committed one means the order left the
+     * warehouse, so it is FULFILLED. While inventory cannot be reached the step stays for a retry or recovery.
+     */
+    private Step cancel(SagaView order, Budget budget) {
+        if (order.reservationName() != null) {
+            try {
+                release(order.reservationName(), requestId(order, "release"), budget);
+            } catch (StatusRuntimeException e) {
+                if (ErrorDetails.hasReason(e, "RESERVATION_COMMITTED")) {
+                    return new Step(store.transition(order, OrderStatus.FULFILLED, SagaStep.DONE,
+                            order.reservationName(), null, "fulfilled"), null);
+                }
+                return new Step(order, commandFailure(order, e, "the cancellation"));
+            }
+            faults.reached(SagaPoint.RESERVATION_RELEASED, order.id());
+        }
+        return new Step(store.transition(order, OrderStatus.CANCELLED, SagaStep.DONE, null, null,
+                order.commandMessage() == null ? "cancelled" : order.commandMessage()), null);
+    }
+
+    /**
+     * A fulfil accepted (step FULFILLING): commits the reservation, then the order is FULFILLED. A reservation that
+     * expired (or was released in inventory directly) holds nothing any more: the order is CANCELLED, as the stock
+     * stream would have cancelled it. While inventory cannot be reached the step stays for a retry or recovery.
+     */
+    private Step fulfil(SagaView order, Budget budget) {
+        try {
+            inventory.commit(order.reservationName(), requestId(order, "commit"), budget);
+        } catch (StatusRuntimeException e) {
+            Status.Code code = e.getStatus().getCode();
+            if (code == Status.Code.FAILED_PRECONDITION || code == Status.Code.NOT_FOUND) {
+                return new Step(store.transition(order, OrderStatus.CANCELLED, SagaStep.DONE, null, null,
+                        ErrorDetails.hasReason(e, "RESERVATION_EXPIRED") ? RESERVATION_EXPIRED
+                                : "cancelled: the reservation was released before fulfilment"), null);
+            }
+            return new Step(order, commandFailure(order, e, "the fulfilment"));
+        }
+        faults.reached(SagaPoint.RESERVATION_COMMITTED, order.id());
+        return new Step(store.transition(order, OrderStatus.FULFILLED, SagaStep.DONE, order.reservationName(), null,
+                order.commandMessage() == null ? "fulfilled" : order.commandMessage()), null);
+    }
+
+    /** Releases a reservation; an unknown one holds nothing, which is all a release wants. */
+    private void release(String reservation, String requestId, Budget budget) {
+        try {
+            inventory.release(reservation, requestId, budget);
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+                throw e;
+            }
+        }
+    }
+
+    /** Inventory did not answer a cancel or fulfil: the command stays accepted, the caller learns it is not done. */
+    private static ServiceException commandFailure(SagaView order, StatusRuntimeException e, String command) {
+        if (!DownstreamCalls.isTransient(e)) {
+            LOG.errorf("order %s: unexpected inventory answer %s, recovery retries %s", order.id(), e.getStatus(),
+                    command);
+            return new ServiceException(Status.Code.INTERNAL, ErrorReasons.of(ErrorReason.ERROR_REASON_INTERNAL),
+                    "internal error");
+        }
+        return new ServiceException(Status.Code.UNAVAILABLE,
+                ErrorReasons.of(ErrorReason.ERROR_REASON_DEPENDENCY_UNAVAILABLE),
+                "inventory could not be reached; " + command + " is recorded and finishes when it answers (retry with"
+                        + " the same request_id to learn the outcome)").withMetadata("service", "inventory");
     }
 
     /** Stock short: a backorder when the caller allows it, else a rejection naming each short SKU. */

@@ -7,5 +7,9 @@ public enum SagaPoint {
     /** The quote is saved; the reservation is next. */
     QUOTE_SAVED,
     /** Inventory reserved; the order is not confirmed yet. */
-    STOCK_RESERVED
+    STOCK_RESERVED,
+    /** A cancel's release is done in inventory; the order is not cancelled yet. */
+    RESERVATION_RELEASED,
+    /** A fulfil's commit is done in inventory; the order is not fulfilled yet. */
+    RESERVATION_COMMITTED
 }

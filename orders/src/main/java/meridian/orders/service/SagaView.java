@@ -23,14 +23,14 @@ import meridian.pricing.v1.Quote;
  */
 public record SagaView(UUID id, OrderStatus state, SagaStep step, int attempt, String locationId,
         String currencyCode, boolean allowBackorder, Instant quoteExpireTime, String reservationName,
-        List<Line> lines, Order order) {
+        String commandMessage, List<Line> lines, Order order) {
 
     public record Line(String sku, long quantity) {
     }
 
     static SagaView of(OrderEntity o) {
         return new SagaView(o.id, o.state, o.sagaStep, o.attempt, o.locationId, o.currencyCode, o.allowBackorder,
-                o.quoteExpireTime, o.reservationName,
+                o.quoteExpireTime, o.reservationName, o.commandMessage,
                 o.lines.stream().map(l -> new Line(l.sku, l.quantity)).toList(), OrderProtos.toProto(o));
     }
 
@@ -49,7 +49,7 @@ public record SagaView(UUID id, OrderStatus state, SagaStep step, int attempt, S
         request.getLinesList().forEach(l -> order.addLines(OrderLine.newBuilder().setSku(l.getSku())
                 .setQuantity(l.getQuantity())));
         return new SagaView(id, OrderStatus.PENDING, SagaStep.PRICING, 0, request.getLocationId(),
-                request.getCurrencyCode(), request.getAllowBackorder(), null, null,
+                request.getCurrencyCode(), request.getAllowBackorder(), null, null, null,
                 request.getLinesList().stream().map(l -> new Line(l.getSku(), l.getQuantity())).toList(),
                 order.build());
     }
@@ -67,10 +67,10 @@ public record SagaView(UUID id, OrderStatus state, SagaStep step, int attempt, S
                     .setPromotion(p.getPromotion());
         }
         return new SagaView(id, state, SagaStep.RESERVING, attempt, locationId, currencyCode, allowBackorder,
-                expireTime, reservationName, lines, priced.build());
+                expireTime, reservationName, commandMessage, lines, priced.build());
     }
 
-    /** This order after a saga step ended: update_time moves only with the state. */
+    /** This order after a saga step ended (a pending command's message is cleared): update_time moves only with the state. */
     SagaView transitioned(OrderStatus to, SagaStep next, String reservation, Rejection rejection, Instant now) {
         Order.Builder changed = order.toBuilder().setState(to.toProto());
         if (to != state) {
@@ -87,6 +87,6 @@ public record SagaView(UUID id, OrderStatus state, SagaStep step, int attempt, S
             changed.setRejection(rejection);
         }
         return new SagaView(id, to, next, attempt, locationId, currencyCode, allowBackorder, quoteExpireTime,
-                reservation, lines, changed.build());
+                reservation, null, lines, changed.build());
     }
 }

@@ -61,6 +61,21 @@ class OrderLifecycleTest extends OrdersGrpcTest {
     }
 
     @Test
+    void fulfillingAnOrderWhoseReservationExpiredIsNotConfirmedAndLeavesItCancelled() {
+        String sku = stocked("fulfil-expired");
+        Order order = confirmed(customer("fulfil-expired"), sku);
+        inventory.expire(order.getReservation());
+
+        // Whether the stock stream's EXPIRED change or the fulfil's own commit sees it first, the outcome is one.
+        GrpcAssertions.assertStatus(() -> orders.fulfillOrder(FulfillOrderRequest.newBuilder()
+                .setName(order.getName()).setRequestId(UUID.randomUUID().toString()).build()),
+                Status.Code.FAILED_PRECONDITION, "ORDER_NOT_CONFIRMED");
+        assertThat(get(order).getState()).isEqualTo(OrderState.ORDER_STATE_CANCELLED);
+        assertThat(inventory.reservationState(order.getReservation())).isEqualTo("RESERVATION_STATE_EXPIRED");
+        assertThat(inventory.available(LOCATION, sku)).isEqualTo(100);
+    }
+
+    @Test
     void fulfilCommitsTheReservationAndAFulfilledOrderCannotBeCancelled() {
         String sku = stocked("fulfil");
         Order order = confirmed(customer("fulfil"), sku);

@@ -10,9 +10,11 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,8 +22,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import meridian.orders.testing.OrdersGrpcTest;
+import meridian.orders.v1.CancelOrderRequest;
+import meridian.orders.v1.FulfillOrderRequest;
 import meridian.orders.v1.ListOrdersRequest;
 import meridian.orders.v1.Order;
 import meridian.orders.v1.OrderState;
@@ -41,6 +46,9 @@ class SagaRecoveryTest extends OrdersGrpcTest {
 
     @Inject
     RecoveryJob recovery;
+
+    @Inject
+    EntityManager em;
 
     static String stocked(String label, long onHand) {
         return stocked(LOCATION, label, "3.50", onHand);
@@ -128,7 +136,7 @@ class SagaRecoveryTest extends OrdersGrpcTest {
     }
 
     @ParameterizedTest
-    @EnumSource(SagaPoint.class)
+    @EnumSource(value = SagaPoint.class, names = { "ORDER_CREATED", "QUOTE_SAVED", "STOCK_RESERVED" })
     void crashBetweenStepsIsFinishedByRecovery(SagaPoint point) {
         String sku = stocked("crash-" + point.name().replace('_', '-'), 10);
         String customer = customer("crash");
@@ -168,6 +176,87 @@ class SagaRecoveryTest extends OrdersGrpcTest {
         assertThat(inventory.reservationsWithSku(sku)).singleElement()
                 .satisfies(r -> assertThat(inventory.reservationState(r)).isEqualTo("RESERVATION_STATE_RELEASED"));
         assertThat(inventory.reserved(LOCATION, sku)).isZero();
+    }
+
+    @Test
+    void cancelInterruptedAfterInventoryReleasedIsFinishedByRecovery() {
+        String sku = stocked("crash-cancel", 10);
+        String customer = customer("crash-cancel");
+        Order order = orders.placeOrder(order(customer, LOCATION, line(sku, 3)).build()).getOrder();
+        crashes.crashAt(customer, SagaPoint.RESERVATION_RELEASED);
+
+        catchThrowableOfType(StatusRuntimeException.class, () -> orders.withDeadlineAfter(5, TimeUnit.SECONDS)
+                .cancelOrder(cancel(order, "wrong size")));
+        // Released in inventory, not yet cancelled here: the order's saga step says a cancel is pending.
+        assertThat(inventory.reservationState(order.getReservation())).isEqualTo("RESERVATION_STATE_RELEASED");
+        assertThat(get(order).getState()).isEqualTo(OrderState.ORDER_STATE_CONFIRMED);
+
+        assertThat(recovery.recoverStuckFor(Duration.ZERO)).isPositive();
+
+        Order cancelled = get(order);
+        assertThat(cancelled.getState()).isEqualTo(OrderState.ORDER_STATE_CANCELLED);
+        assertThat(cancelled.getReservation()).isEmpty();
+        assertThat(lastEventMessage(order)).isEqualTo("cancelled: wrong size");
+        assertThat(inventory.reserved(LOCATION, sku)).isZero();
+    }
+
+    @Test
+    void fulfilInterruptedAfterInventoryCommittedIsFinishedByTheNextCommand() {
+        String sku = stocked("crash-fulfil", 10);
+        String customer = customer("crash-fulfil");
+        Order order = orders.placeOrder(order(customer, LOCATION, line(sku, 2)).build()).getOrder();
+        crashes.crashAt(customer, SagaPoint.RESERVATION_COMMITTED);
+
+        catchThrowableOfType(StatusRuntimeException.class, () -> orders.withDeadlineAfter(5, TimeUnit.SECONDS)
+                .fulfillOrder(FulfillOrderRequest.newBuilder().setName(order.getName())
+                        .setRequestId(UUID.randomUUID().toString()).build()));
+        assertThat(inventory.reservationState(order.getReservation())).isEqualTo("RESERVATION_STATE_COMMITTED");
+        assertThat(get(order).getState()).isEqualTo(OrderState.ORDER_STATE_CONFIRMED);
+
+        // A cancel now must not win against the fulfilment inventory already did: it finishes it.
+        GrpcAssertions.assertStatus(() -> orders.cancelOrder(cancel(order, "")), Status.Code.FAILED_PRECONDITION,
+                "ORDER_FULFILLED");
+
+        assertThat(get(order).getState()).isEqualTo(OrderState.ORDER_STATE_FULFILLED);
+        assertThat(inventory.reservationState(order.getReservation())).isEqualTo("RESERVATION_STATE_COMMITTED");
+    }
+
+    @Test
+    void cancelWhileInventoryIsDownIsRecordedAndFinishedOnceItAnswers() {
+        String sku = stocked("cancel-outage", 10);
+        Order order = orders.placeOrder(order(customer("cancel-outage"), LOCATION, line(sku, 4)).build()).getOrder();
+        inventory.releaseFaults.failBefore(1000, Status.Code.UNAVAILABLE);
+        CancelOrderRequest cancel = cancel(order, "duplicate order");
+
+        GrpcAssertions.assertStatus(() -> orders.cancelOrder(cancel), Status.Code.UNAVAILABLE,
+                "DEPENDENCY_UNAVAILABLE");
+        assertThat(get(order).getState()).isEqualTo(OrderState.ORDER_STATE_CONFIRMED);
+        assertThat(inventory.reserved(LOCATION, sku)).isEqualTo(4);
+        // The accepted cancel comes first: a fulfil meanwhile tries to finish it, not to ship the order.
+        GrpcAssertions.assertStatus(() -> orders.fulfillOrder(FulfillOrderRequest.newBuilder()
+                .setName(order.getName()).setRequestId(UUID.randomUUID().toString()).build()),
+                Status.Code.UNAVAILABLE, "DEPENDENCY_UNAVAILABLE");
+
+        inventory.releaseFaults.reset();
+        recovery.recoverStuckFor(Duration.ZERO);
+
+        assertThat(get(order).getState()).isEqualTo(OrderState.ORDER_STATE_CANCELLED);
+        assertThat(inventory.reservationState(order.getReservation())).isEqualTo("RESERVATION_STATE_RELEASED");
+        assertThat(inventory.reserved(LOCATION, sku)).isZero();
+        assertThat(lastEventMessage(order)).isEqualTo("cancelled: duplicate order");
+        // The caller's retry learns the outcome.
+        assertThat(orders.cancelOrder(cancel).getOrder().getState()).isEqualTo(OrderState.ORDER_STATE_CANCELLED);
+    }
+
+    static CancelOrderRequest cancel(Order order, String reason) {
+        return CancelOrderRequest.newBuilder().setName(order.getName()).setRequestId(UUID.randomUUID().toString())
+                .setReason(reason).build();
+    }
+
+    String lastEventMessage(Order order) {
+        return QuarkusTransaction.requiringNew().call(() -> (String) em.createNativeQuery(
+                "SELECT message FROM order_event WHERE order_id = ? ORDER BY seq DESC LIMIT 1")
+                .setParameter(1, UUID.fromString(order.getName().substring("orders/".length()))).getSingleResult());
     }
 
     Order onlyOrderOf(String customer) {

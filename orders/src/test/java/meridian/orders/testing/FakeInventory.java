@@ -48,6 +48,7 @@ public class FakeInventory extends InventoryServiceGrpc.InventoryServiceImplBase
 
     public final Faults reserveFaults = new Faults();
     public final Faults releaseFaults = new Faults();
+    public final Faults commitFaults = new Faults();
     /** Milliseconds the last ReserveStock had before its deadline; -1 without one. */
     public volatile long lastReserveBudgetMillis;
 
@@ -208,12 +209,17 @@ public class FakeInventory extends InventoryServiceGrpc.InventoryServiceImplBase
     @Override
     public void commitReservation(CommitReservationRequest request, StreamObserver<CommitReservationResponse> out) {
         try {
+            commitFaults.before();
             Reservation committed;
             synchronized (this) {
                 Reservation r = found(request.getName());
                 if (r.getState() == ReservationState.RESERVATION_STATE_RELEASED) {
                     throw FakeErrors.error(DOMAIN, Status.Code.FAILED_PRECONDITION, "RESERVATION_RELEASED",
                             "released", Map.of());
+                }
+                if (r.getState() == ReservationState.RESERVATION_STATE_EXPIRED) {
+                    throw FakeErrors.error(DOMAIN, Status.Code.FAILED_PRECONDITION, "RESERVATION_EXPIRED",
+                            "expired", Map.of());
                 }
                 if (r.getState() == ReservationState.RESERVATION_STATE_ACTIVE) {
                     for (ReservationLine line : r.getLinesList()) {
@@ -228,6 +234,7 @@ public class FakeInventory extends InventoryServiceGrpc.InventoryServiceImplBase
                 }
                 committed = r;
             }
+            commitFaults.after();
             out.onNext(CommitReservationResponse.newBuilder().setReservation(committed).build());
             out.onCompleted();
         } catch (StatusRuntimeException e) {

@@ -42,6 +42,7 @@ public abstract class OrdersGrpcTest extends AppChannelTest {
     void clearFaults() {
         inventory.reserveFaults.reset();
         inventory.releaseFaults.reset();
+        inventory.commitFaults.reset();
         pricing.quoteFaults.reset();
         pricing.quoteTtl = Duration.ofMinutes(15);
     }
