@@ -129,7 +129,8 @@ public class OrderService {
             case CANCELLED, REJECTED -> order.order();
             case FULFILLED -> throw orderFulfilled(request.getName());
             case PENDING -> throw ServiceException.concurrentModification("the order is still being placed; retry");
-            default -> throw ServiceException.concurrentModification("a backorder retry of the order runs; retry");
+            default -> throw ServiceException.concurrentModification(
+                    "the order's saga runs (a backorder retry or its compensation); retry");
         };
     }
 
@@ -150,16 +151,18 @@ public class OrderService {
     /**
      * Starts the command (or finds its earlier call), then finishes whichever cancel or fulfil is pending on the
      * order: this one, or an earlier one whose caller died or gave up (every caller may finish it: its remote call is
-     * idempotent and its last write conditional). Returns the order after it.
+     * idempotent and its last write conditional). Returns the order after it. When the pending command is the other
+     * one and cannot be finished now, the caller hears ABORTED: its own command was not recorded.
      */
     private SagaView run(String name, String requestId, String fingerprint, OrderStore.Command command,
             String message) {
         Budget budget = Budget.ofIncomingCall(config.saga().maxBudget());
+        if (budget.expired() || Context.current().isCancelled()) {
+            throw commandDeadlineExceeded(); // queued past its caller's deadline: nothing is recorded
+        }
         SagaView order = store.beginCommand(idOf(name), UUID.fromString(requestId), fingerprint, command, message);
-        while (order.step() == SagaStep.CANCELLING || order.step() == SagaStep.FULFILLING) {
-            if (budget.expired()) {
-                throw PlacementSaga.deadlineExceeded();
-            }
+        for (OrderStore.Command pending = OrderStore.Command.pendingAt(order.step()); pending != null;
+                pending = OrderStore.Command.pendingAt(order.step())) {
             PlacementSaga.Outcome outcome;
             try {
                 outcome = saga.run(order, budget);
@@ -171,11 +174,19 @@ public class OrderService {
                 continue;
             }
             if (outcome.failure() != null) {
-                throw outcome.failure();
+                throw pending == command ? outcome.failure()
+                        : ServiceException.concurrentModification("a " + pending.label
+                                + " of this order is pending and could not be finished now; retry");
             }
             order = outcome.view();
         }
         return order;
+    }
+
+    private static ServiceException commandDeadlineExceeded() {
+        return new ServiceException(Status.Code.DEADLINE_EXCEEDED,
+                ErrorReasons.of(ErrorReason.ERROR_REASON_DEADLINE_EXCEEDED),
+                "the call's deadline passed before the order could be changed");
     }
 
     private static ServiceException orderFulfilled(String name) {

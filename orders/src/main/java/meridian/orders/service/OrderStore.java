@@ -157,6 +157,9 @@ public class OrderStore {
         List<SagaView> cancelled = new ArrayList<>();
         for (UUID id : orders.confirmedHolding(reservationNames)) {
             SagaView order = load(id);
+            if (order.step() != SagaStep.DONE) {
+                continue; // a cancel or fulfil started meanwhile: its own step learns of the expiry
+            }
             try {
                 cancelled.add(transition(order, OrderStatus.CANCELLED, SagaStep.DONE, null, null,
                         PlacementSaga.RESERVATION_EXPIRED));
@@ -175,17 +178,30 @@ public class OrderStore {
 
     /** A cancel or fulfil: the state it ends in, its saga step, and the states it starts from. */
     public enum Command {
-        CANCEL(OrderStatus.CANCELLED, SagaStep.CANCELLING, Set.of(OrderStatus.CONFIRMED, OrderStatus.BACKORDERED)),
-        FULFIL(OrderStatus.FULFILLED, SagaStep.FULFILLING, Set.of(OrderStatus.CONFIRMED));
+        CANCEL("cancel", OrderStatus.CANCELLED, SagaStep.CANCELLING,
+                Set.of(OrderStatus.CONFIRMED, OrderStatus.BACKORDERED)),
+        FULFIL("fulfil", OrderStatus.FULFILLED, SagaStep.FULFILLING, Set.of(OrderStatus.CONFIRMED));
 
+        final String label;
         final OrderStatus to;
         final SagaStep step;
         final Set<OrderStatus> from;
 
-        Command(OrderStatus to, SagaStep step, Set<OrderStatus> from) {
+        Command(String label, OrderStatus to, SagaStep step, Set<OrderStatus> from) {
+            this.label = label;
             this.to = to;
             this.step = step;
             this.from = from;
+        }
+
+        /** The command whose step {@code step} is; null for placement steps. */
+        static Command pendingAt(SagaStep step) {
+            for (Command command : values()) {
+                if (command.step == step) {
+                    return command;
+                }
+            }
+            return null;
         }
     }
 

@@ -225,7 +225,7 @@ public class PlacementSaga {
                     return new Step(store.transition(order, OrderStatus.FULFILLED, SagaStep.DONE,
                             order.reservationName(), null, "fulfilled"), null);
                 }
-                return new Step(order, commandFailure(order, e, "the cancellation"));
+                return new Step(order, commandFailure(order, e, "the cancellation", budget));
             }
             faults.reached(SagaPoint.RESERVATION_RELEASED, order.id());
         }
@@ -242,13 +242,15 @@ public class PlacementSaga {
         try {
             inventory.commit(order.reservationName(), requestId(order, "commit"), budget);
         } catch (StatusRuntimeException e) {
-            Status.Code code = e.getStatus().getCode();
-            if (code == Status.Code.FAILED_PRECONDITION || code == Status.Code.NOT_FOUND) {
+            if (ErrorDetails.hasReason(e, "RESERVATION_EXPIRED")) {
                 return new Step(store.transition(order, OrderStatus.CANCELLED, SagaStep.DONE, null, null,
-                        ErrorDetails.hasReason(e, "RESERVATION_EXPIRED") ? RESERVATION_EXPIRED
-                                : "cancelled: the reservation was released before fulfilment"), null);
+                        RESERVATION_EXPIRED), null);
             }
-            return new Step(order, commandFailure(order, e, "the fulfilment"));
+            if (ErrorDetails.hasReason(e, "RESERVATION_RELEASED") || e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+                return new Step(store.transition(order, OrderStatus.CANCELLED, SagaStep.DONE, null, null,
+                        "cancelled: the reservation was released before fulfilment"), null);
+            }
+            return new Step(order, commandFailure(order, e, "the fulfilment", budget));
         }
         faults.reached(SagaPoint.RESERVATION_COMMITTED, order.id());
         return new Step(store.transition(order, OrderStatus.FULFILLED, SagaStep.DONE, order.reservationName(), null,
@@ -267,7 +269,14 @@ public class PlacementSaga {
     }
 
     /** Inventory did not answer a cancel or fulfil: the command stays accepted, the caller learns it is not done. */
-    private static ServiceException commandFailure(SagaView order, StatusRuntimeException e, String command) {
+    private static ServiceException commandFailure(SagaView order, StatusRuntimeException e, String command,
+            Budget budget) {
+        if (budget.expired()) {
+            return new ServiceException(Status.Code.DEADLINE_EXCEEDED,
+                    ErrorReasons.of(ErrorReason.ERROR_REASON_DEADLINE_EXCEEDED),
+                    "the call's deadline passed; " + command + " is recorded and finishes later (retry with the same"
+                            + " request_id to learn the outcome)");
+        }
         if (!DownstreamCalls.isTransient(e)) {
             LOG.errorf("order %s: unexpected inventory answer %s, recovery retries %s", order.id(), e.getStatus(),
                     command);

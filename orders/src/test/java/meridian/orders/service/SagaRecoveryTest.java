@@ -232,10 +232,11 @@ class SagaRecoveryTest extends OrdersGrpcTest {
                 "DEPENDENCY_UNAVAILABLE");
         assertThat(get(order).getState()).isEqualTo(OrderState.ORDER_STATE_CONFIRMED);
         assertThat(inventory.reserved(LOCATION, sku)).isEqualTo(4);
-        // The accepted cancel comes first: a fulfil meanwhile tries to finish it, not to ship the order.
+        // The accepted cancel comes first: a fulfil meanwhile tries to finish it, not to ship the order, and is not
+        // recorded itself (ABORTED, not the UNAVAILABLE that would mean "recorded").
         GrpcAssertions.assertStatus(() -> orders.fulfillOrder(FulfillOrderRequest.newBuilder()
                 .setName(order.getName()).setRequestId(UUID.randomUUID().toString()).build()),
-                Status.Code.UNAVAILABLE, "DEPENDENCY_UNAVAILABLE");
+                Status.Code.ABORTED, "CONCURRENT_MODIFICATION");
 
         inventory.releaseFaults.reset();
         recovery.recoverStuckFor(Duration.ZERO);
@@ -246,6 +247,27 @@ class SagaRecoveryTest extends OrdersGrpcTest {
         assertThat(lastEventMessage(order)).isEqualTo("cancelled: duplicate order");
         // The caller's retry learns the outcome.
         assertThat(orders.cancelOrder(cancel).getOrder().getState()).isEqualTo(OrderState.ORDER_STATE_CANCELLED);
+    }
+
+    @Test
+    void cancelWhileAFulfilWaitsForInventoryIsNotRecordedAndTheFulfilWins() {
+        String sku = stocked("fulfil-outage", 10);
+        Order order = orders.placeOrder(order(customer("fulfil-outage"), LOCATION, line(sku, 2)).build()).getOrder();
+        inventory.commitFaults.failBefore(1000, Status.Code.UNAVAILABLE);
+
+        GrpcAssertions.assertStatus(() -> orders.fulfillOrder(FulfillOrderRequest.newBuilder()
+                .setName(order.getName()).setRequestId(UUID.randomUUID().toString()).build()),
+                Status.Code.UNAVAILABLE, "DEPENDENCY_UNAVAILABLE");
+        GrpcAssertions.assertStatus(() -> orders.cancelOrder(cancel(order, "too late")), Status.Code.ABORTED,
+                "CONCURRENT_MODIFICATION");
+
+        inventory.commitFaults.reset();
+        recovery.recoverStuckFor(Duration.ZERO);
+
+        assertThat(get(order).getState()).isEqualTo(OrderState.ORDER_STATE_FULFILLED);
+        assertThat(inventory.reservationState(order.getReservation())).isEqualTo("RESERVATION_STATE_COMMITTED");
+        GrpcAssertions.assertStatus(() -> orders.cancelOrder(cancel(order, "too late")),
+                Status.Code.FAILED_PRECONDITION, "ORDER_FULFILLED");
     }
 
     static CancelOrderRequest cancel(Order order, String reason) {
