@@ -99,15 +99,14 @@ public class OrderEventLog {
         if (after.equals(LogPosition.START)) {
             return false;
         }
-        return jdbc.query("""
-                SELECT NOT EXISTS (SELECT 1 FROM order_event WHERE tx = CAST(? AS xid8) AND seq = ?)
-                   AND EXISTS (SELECT 1 FROM order_event WHERE (tx, seq) > (CAST(? AS xid8), ?))""", s -> {
+        return jdbc.query(TransactionOrder.expiredQuery("order_event", "?", "?"), s -> {
             TransactionOrder.bind(s, TransactionOrder.bind(s, 1, after), after);
         }, rs -> rs.getBoolean(1)).get(0);
     }
 
+    /** Retention: deletes the events before {@code cutoff} as a prefix of the log ({@link TransactionOrder#prunePrefix}). */
     public long deleteOlderThan(Instant cutoff) {
-        return jdbc.update("DELETE FROM order_event WHERE create_time < ?", s -> s.setObject(1, Jdbc.time(cutoff)));
+        return jdbc.update(TransactionOrder.prunePrefix("order_event", "?"), s -> s.setObject(1, Jdbc.time(cutoff)));
     }
 
     /** Rows read by watch streams since start: lets tests see that a slow reader does not make the server read ahead. */

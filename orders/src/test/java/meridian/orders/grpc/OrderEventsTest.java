@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
@@ -198,6 +199,33 @@ class OrderEventsTest extends OrdersGrpcTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> !kept.events.isEmpty());
         kept.cancel();
         assertThat(kept.events.get(0).getCursor()).isEqualTo(head.events.get(2).getCursor());
+    }
+
+    @Test
+    void retentionDeletesAPrefixOfTheLogSoAResumeNeverSkipsAnOlderStampedEvent() {
+        String sku = stocked(LOCATION, "retention", "2.00", 1000);
+        String customer = customer("retention");
+        Collector head = watch(customer, "", 100, true);
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            place(customer, sku);
+            return !head.events.isEmpty();
+        });
+        head.cancel();
+        String early = head.events.get(0).getCursor();
+        // A later transaction's event stamped before the cutoff (its writer's clock read the time earlier): by time
+        // alone, retention would delete it and keep the earlier events, and a resume from `early` would skip it.
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("""
+                INSERT INTO order_event (order_id, customer_id, from_state, to_state, message, snapshot, create_time)
+                SELECT order_id, customer_id, from_state, to_state, message, snapshot, now() - interval '30 days'
+                FROM order_event WHERE customer_id = :customer ORDER BY seq DESC LIMIT 1""")
+                .setParameter("customer", customer).executeUpdate());
+        place(customer, sku);
+
+        QuarkusTransaction.requiringNew().run(() -> log.deleteOlderThan(Instant.now().minus(Duration.ofDays(7))));
+
+        GrpcAssertions.assertStatus(() -> orders.watchOrderEvents(WatchOrderEventsRequest.newBuilder()
+                .setCustomerId(customer).setStartCursor(early).build()).hasNext(),
+                Status.Code.FAILED_PRECONDITION, "CURSOR_EXPIRED");
     }
 
     @Test

@@ -52,22 +52,13 @@ public class PriceChangeLog {
      * be gone too, so a stream cannot resume there.
      */
     public boolean expired(LogPosition after) {
-        return (Boolean) em.createNativeQuery("""
-                SELECT NOT EXISTS (SELECT 1 FROM price_change WHERE tx = CAST(:tx AS xid8) AND seq = :seq)
-                   AND EXISTS (SELECT 1 FROM price_change WHERE (tx, seq) > (CAST(:tx AS xid8), :seq))""")
+        return (Boolean) em.createNativeQuery(TransactionOrder.expiredQuery("price_change", ":tx", ":seq"))
                 .setParameter("tx", TransactionOrder.tx(after)).setParameter("seq", after.seq()).getSingleResult();
     }
 
-    /**
-     * Deletes the prefix of the log, in log order, up to the newest change older than {@code before}, so what
-     * remains is contiguous; always keeps the newest change.
-     */
+    /** Deletes the changes before {@code before} as a prefix of the log ({@link TransactionOrder#prunePrefix}). */
     public int prune(Instant before) {
-        return em.createNativeQuery("""
-                DELETE FROM price_change
-                WHERE (tx, seq) <= (SELECT tx, seq FROM price_change WHERE create_time < :before
-                                    ORDER BY tx DESC, seq DESC LIMIT 1)
-                AND (tx, seq) < (SELECT tx, seq FROM price_change ORDER BY tx DESC, seq DESC LIMIT 1)""")
+        return em.createNativeQuery(TransactionOrder.prunePrefix("price_change", ":before"))
                 .setParameter("before", before).executeUpdate();
     }
 

@@ -49,6 +49,31 @@ public final class TransactionOrder {
         return SETTLED + " AND (tx, seq) > (CAST(" + txParam + " AS xid8), " + seqParam + ")";
     }
 
+    /**
+     * A query of one boolean: whether retention deleted the row at {@code (txParam, seqParam)} of {@code table}
+     * while later rows remain, so a reader cannot resume there (CURSOR_EXPIRED). Each parameter appears twice.
+     */
+    public static String expiredQuery(String table, String txParam, String seqParam) {
+        String at = "(CAST(" + txParam + " AS xid8), " + seqParam + ")";
+        return "SELECT NOT EXISTS (SELECT 1 FROM " + table + " WHERE (tx, seq) = " + at + ")"
+                + " AND EXISTS (SELECT 1 FROM " + table + " WHERE (tx, seq) > " + at + ")";
+    }
+
+    /**
+     * Retention as one DELETE: the prefix of {@code table}, in log order, up to its newest row written (column
+     * {@code create_time}) before {@code cutoffParam}. What remains is contiguous, so a reader resumes without a
+     * gap or is told its cursor expired; deleting by time alone could leave an older-stamped row of a later
+     * transaction behind a deleted one. The newest row always stays: with no row after a deleted cursor,
+     * {@link #expiredQuery} could not tell it expired.
+     */
+    public static String prunePrefix(String table, String cutoffParam) {
+        return """
+                DELETE FROM %1$s
+                WHERE (tx, seq) <= (SELECT tx, seq FROM %1$s WHERE create_time < %2$s ORDER BY tx DESC, seq DESC LIMIT 1)
+                  AND (tx, seq) < (SELECT tx, seq FROM %1$s ORDER BY tx DESC, seq DESC LIMIT 1)""".formatted(table,
+                cutoffParam);
+    }
+
     /** Rows at or before {@code (txParam, seqParam)} (retention). */
     public static String atOrBefore(String txParam, String seqParam) {
         return "(tx, seq) <= (CAST(" + txParam + " AS xid8), " + seqParam + ")";
