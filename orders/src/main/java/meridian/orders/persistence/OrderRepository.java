@@ -58,6 +58,23 @@ public class OrderRepository implements PanacheRepositoryBase<OrderEntity, UUID>
         });
     }
 
+    /**
+     * Records the idempotency key of a cancel or fulfil of {@code orderId} ({@code operation}: the state it moves the
+     * order to), in the caller's transaction, unless the key exists: false then (a concurrent insert of the same key
+     * waits for the other transaction, so only one caller records it).
+     */
+    public boolean insertCommandKey(UUID requestId, String fingerprint, String operation, UUID orderId, Instant now) {
+        return jdbc.update("""
+                INSERT INTO order_command (request_id, request_fingerprint, operation, order_id, create_time)
+                VALUES (?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING""", s -> {
+            s.setObject(1, requestId);
+            s.setString(2, fingerprint);
+            s.setString(3, operation);
+            s.setObject(4, orderId);
+            s.setObject(5, Jdbc.time(now));
+        }) == 1;
+    }
+
     private static final String INSERT_ORDER = """
             WITH o AS (
                 INSERT INTO customer_order (id, request_id, request_fingerprint, customer_id, location_id,

@@ -227,13 +227,10 @@ public class OrderStore {
         if (!command.from.contains(order.state) || order.sagaStep != SagaStep.DONE) {
             return SagaView.of(order);
         }
-        OrderCommandEntity key = new OrderCommandEntity();
-        key.requestId = requestId;
-        key.requestFingerprint = fingerprint;
-        key.operation = command.to.name();
-        key.orderId = id;
-        key.createTime = now();
-        key.persist();
+        if (!orders.insertCommandKey(requestId, fingerprint, command.to.name(), id, now())) {
+            // Taken meanwhile by a call on another order: calls on this order wait for its row lock instead.
+            throw ServiceException.requestIdReused(requestId.toString());
+        }
         order.sagaStep = command.step;
         order.sagaTime = now();
         order.commandMessage = message;

@@ -87,6 +87,31 @@ class ConcurrentCommandsTest extends OrdersGrpcTest {
         }
     }
 
+    @Test
+    void oneRequestIdOnTwoOrdersInParallelCancelsOneAndIsReusedForTheOther() throws Exception {
+        String sku = stocked(LOCATION, "two-orders", "1.00", 100);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 10; round++) {
+                Order first = orders.placeOrder(order(customer("two"), LOCATION, line(sku, 1)).build()).getOrder();
+                Order second = orders.placeOrder(order(customer("two"), LOCATION, line(sku, 1)).build()).getOrder();
+                String requestId = UUID.randomUUID().toString();
+                List<Callable<String>> calls = new ArrayList<>();
+                for (Order o : List.of(first, second)) {
+                    calls.add(() -> outcome(() -> orders.cancelOrder(CancelOrderRequest.newBuilder()
+                            .setName(o.getName()).setRequestId(requestId).build()).getOrder()));
+                }
+                List<String> outcomes = new ArrayList<>();
+                for (Future<String> f : pool.invokeAll(calls)) {
+                    outcomes.add(f.get());
+                }
+                assertThat(outcomes).containsExactlyInAnyOrder("CANCELLED", "ALREADY_EXISTS");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     static String outcome(Callable<Order> call) throws Exception {
         try {
             return call.call().getState().name().substring("ORDER_STATE_".length());
