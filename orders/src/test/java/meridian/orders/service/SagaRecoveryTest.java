@@ -181,9 +181,7 @@ class SagaRecoveryTest extends OrdersGrpcTest {
     @Test
     void cancelInterruptedAfterInventoryReleasedIsFinishedByRecovery() {
         String sku = stocked("crash-cancel", 10);
-        String customer = customer("crash-cancel");
-        Order order = orders.placeOrder(order(customer, LOCATION, line(sku, 3)).build()).getOrder();
-        crashes.crashAt(customer, SagaPoint.RESERVATION_RELEASED);
+        Order order = confirmedWithACrashAhead(sku, 3, SagaPoint.RESERVATION_RELEASED);
 
         catchThrowableOfType(StatusRuntimeException.class, () -> orders.withDeadlineAfter(5, TimeUnit.SECONDS)
                 .cancelOrder(cancel(order, "wrong size")));
@@ -203,9 +201,7 @@ class SagaRecoveryTest extends OrdersGrpcTest {
     @Test
     void fulfilInterruptedAfterInventoryCommittedIsFinishedByTheNextCommand() {
         String sku = stocked("crash-fulfil", 10);
-        String customer = customer("crash-fulfil");
-        Order order = orders.placeOrder(order(customer, LOCATION, line(sku, 2)).build()).getOrder();
-        crashes.crashAt(customer, SagaPoint.RESERVATION_COMMITTED);
+        Order order = confirmedWithACrashAhead(sku, 2, SagaPoint.RESERVATION_COMMITTED);
 
         catchThrowableOfType(StatusRuntimeException.class, () -> orders.withDeadlineAfter(5, TimeUnit.SECONDS)
                 .fulfillOrder(FulfillOrderRequest.newBuilder().setName(order.getName())
@@ -268,6 +264,14 @@ class SagaRecoveryTest extends OrdersGrpcTest {
         assertThat(inventory.reservationState(order.getReservation())).isEqualTo("RESERVATION_STATE_COMMITTED");
         GrpcAssertions.assertStatus(() -> orders.cancelOrder(cancel(order, "too late")),
                 Status.Code.FAILED_PRECONDITION, "ORDER_FULFILLED");
+    }
+
+    /** A confirmed order of {@code quantity} x {@code sku} whose next saga run (a cancel's, a fulfil's) dies at {@code point}. */
+    Order confirmedWithACrashAhead(String sku, long quantity, SagaPoint point) {
+        String customer = customer("crash-command");
+        Order order = orders.placeOrder(order(customer, LOCATION, line(sku, quantity)).build()).getOrder();
+        crashes.crashAt(customer, point);
+        return order;
     }
 
     static CancelOrderRequest cancel(Order order, String reason) {
