@@ -10,9 +10,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import meridian.orders.client.Budget;
 import meridian.orders.config.OrdersConfig;
+import meridian.orders.persistence.SagaStep;
 
 /**
  * Finishes every saga a crash (or an unreachable inventory) left in flight: it resumes the saga from its
@@ -28,12 +30,14 @@ public class RecoveryJob {
     private final PlacementSaga saga;
     private final OrdersConfig config;
     private final Clock clock;
+    private final MeterRegistry meters;
 
-    public RecoveryJob(OrderStore store, PlacementSaga saga, OrdersConfig config, Clock clock) {
+    public RecoveryJob(OrderStore store, PlacementSaga saga, OrdersConfig config, Clock clock, MeterRegistry meters) {
         this.store = store;
         this.saga = saga;
         this.config = config;
         this.clock = clock;
+        this.meters = meters;
     }
 
     @Scheduled(every = "${orders.recovery.every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -54,12 +58,23 @@ public class RecoveryJob {
                 break;
             }
             UUID id = claimed.get(0);
+            String result;
             try {
                 PlacementSaga.Outcome outcome = saga.run(id, Budget.of(config.saga().maxBudget()));
-                LOG.infof("recovered order %s: %s, saga %s", id, outcome.view().state(), outcome.view().step());
+                boolean finished = outcome.view().step() == SagaStep.DONE;
+                result = finished ? "finished" : "unfinished";
+                if (finished) {
+                    LOG.infof("recovered order %s: %s", id, outcome.view().state());
+                } else {
+                    LOG.warnf("recovery of order %s left its saga at %s (%s), retried later", id,
+                            outcome.view().step(), outcome.failure() == null ? "-" : outcome.failure().getMessage());
+                }
             } catch (RuntimeException e) {
+                result = "failed";
                 LOG.warnf("recovery of order %s failed, retried later: %s", id, e.toString());
             }
+            // Alert on unfinished or failed runs that persist: a saga step inventory keeps refusing needs a person.
+            meters.counter("orders.recovery.runs", "result", result).increment();
         }
         return taken;
     }
