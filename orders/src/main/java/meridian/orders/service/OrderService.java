@@ -158,9 +158,10 @@ public class OrderService {
             String message) {
         Budget budget = Budget.ofIncomingCall(config.saga().maxBudget());
         if (budget.expired() || Context.current().isCancelled()) {
-            throw commandDeadlineExceeded(); // queued past its caller's deadline: nothing is recorded
+            throw OrderStore.commandDeadlineExceeded(); // queued past its caller's deadline: nothing is recorded
         }
-        SagaView order = store.beginCommand(idOf(name), UUID.fromString(requestId), fingerprint, command, message);
+        SagaView order = store.beginCommand(idOf(name), UUID.fromString(requestId), fingerprint, command, message,
+                budget);
         for (OrderStore.Command pending = OrderStore.Command.pendingAt(order.step()); pending != null;
                 pending = OrderStore.Command.pendingAt(order.step())) {
             PlacementSaga.Outcome outcome;
@@ -181,12 +182,6 @@ public class OrderService {
             order = outcome.view();
         }
         return order;
-    }
-
-    private static ServiceException commandDeadlineExceeded() {
-        return new ServiceException(Status.Code.DEADLINE_EXCEEDED,
-                ErrorReasons.of(ErrorReason.ERROR_REASON_DEADLINE_EXCEEDED),
-                "the call's deadline passed before the order could be changed");
     }
 
     private static ServiceException orderFulfilled(String name) {

@@ -17,13 +17,16 @@ import jakarta.transaction.Transactional;
 
 import io.grpc.Status;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import meridian.conventions.errors.ErrorReasons;
 import meridian.conventions.errors.ServiceException;
+import meridian.orders.client.Budget;
 import meridian.orders.persistence.OrderCommandEntity;
 import meridian.orders.persistence.OrderEntity;
 import meridian.orders.persistence.OrderEventLog;
 import meridian.orders.persistence.OrderRepository;
 import meridian.orders.persistence.OrderStatus;
 import meridian.orders.persistence.SagaStep;
+import meridian.orders.v1.ErrorReason;
 import meridian.orders.v1.OrderLine;
 import meridian.orders.v1.OrderLineInput;
 import meridian.orders.v1.PlaceOrderRequest;
@@ -214,8 +217,13 @@ public class OrderStore {
      * state. Parallel calls with one request_id wait on the lock, then see the first one's key.
      */
     @Transactional
-    public SagaView beginCommand(UUID id, UUID requestId, String fingerprint, Command command, String message) {
+    public SagaView beginCommand(UUID id, UUID requestId, String fingerprint, Command command, String message,
+            Budget budget) {
         OrderEntity order = findLocked(id);
+        if (budget.expired()) {
+            // The lock (or a connection) took the caller's deadline: record nothing (the exception rolls back).
+            throw commandDeadlineExceeded();
+        }
         OrderCommandEntity earlier = OrderCommandEntity.findById(requestId);
         if (earlier != null) {
             boolean sameOperation = earlier.operation.isEmpty() || earlier.operation.equals(command.to.name());
@@ -235,6 +243,13 @@ public class OrderStore {
         order.sagaTime = now();
         order.commandMessage = message;
         return SagaView.of(order);
+    }
+
+    /** A cancel or fulfil whose caller's deadline passed before it was recorded: nothing changed. */
+    static ServiceException commandDeadlineExceeded() {
+        return new ServiceException(Status.Code.DEADLINE_EXCEEDED,
+                ErrorReasons.of(ErrorReason.ERROR_REASON_DEADLINE_EXCEEDED),
+                "the call's deadline passed before the order could be changed");
     }
 
     private OrderEntity findLocked(UUID id) {

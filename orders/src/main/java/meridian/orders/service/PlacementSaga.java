@@ -248,7 +248,7 @@ public class PlacementSaga {
             }
             if (ErrorDetails.hasReason(e, "RESERVATION_RELEASED") || e.getStatus().getCode() == Status.Code.NOT_FOUND) {
                 return new Step(store.transition(order, OrderStatus.CANCELLED, SagaStep.DONE, null, null,
-                        "cancelled: the reservation was released before fulfilment"), null);
+                        "cancelled: inventory no longer held the reservation at fulfilment"), null);
             }
             return new Step(order, commandFailure(order, e, "the fulfilment", budget));
         }

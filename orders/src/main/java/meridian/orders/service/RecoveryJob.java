@@ -10,8 +10,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.grpc.Status;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
+import meridian.conventions.errors.ServiceException;
 import meridian.orders.client.Budget;
 import meridian.orders.config.OrdersConfig;
 import meridian.orders.persistence.SagaStep;
@@ -69,6 +71,10 @@ public class RecoveryJob {
                     LOG.warnf("recovery of order %s left its saga at %s (%s), retried later", id,
                             outcome.view().step(), outcome.failure() == null ? "-" : outcome.failure().getMessage());
                 }
+            } catch (ServiceException e) {
+                // ABORTED: a live caller ended the step first, which is what recovery wanted.
+                result = e.code() == Status.Code.ABORTED ? "finished" : "failed";
+                LOG.infof("recovery of order %s: %s", id, e.getMessage());
             } catch (RuntimeException e) {
                 result = "failed";
                 LOG.warnf("recovery of order %s failed, retried later: %s", id, e.toString());

@@ -64,12 +64,15 @@ public final class TransactionOrder {
      * {@code create_time}) before {@code cutoffParam}. What remains is contiguous, so a reader resumes without a
      * gap or is told its cursor expired; deleting by time alone could leave an older-stamped row of a later
      * transaction behind a deleted one. The newest row always stays: with no row after a deleted cursor,
-     * {@link #expiredQuery} could not tell it expired.
+     * {@link #expiredQuery} could not tell it expired. The log needs an index on {@code create_time}.
      */
     public static String prunePrefix(String table, String cutoffParam) {
+        // The old rows are found by time (the table's create_time index) and materialized: asked for the newest
+        // old row in log order directly, PostgreSQL walks the (tx, seq) index backwards through every retained row.
         return """
+                WITH old AS MATERIALIZED (SELECT tx, seq FROM %1$s WHERE create_time < %2$s)
                 DELETE FROM %1$s
-                WHERE (tx, seq) <= (SELECT tx, seq FROM %1$s WHERE create_time < %2$s ORDER BY tx DESC, seq DESC LIMIT 1)
+                WHERE (tx, seq) <= (SELECT tx, seq FROM old ORDER BY tx DESC, seq DESC LIMIT 1)
                   AND (tx, seq) < (SELECT tx, seq FROM %1$s ORDER BY tx DESC, seq DESC LIMIT 1)""".formatted(table,
                 cutoffParam);
     }
