@@ -17,7 +17,6 @@ import jakarta.transaction.Transactional;
 
 import io.grpc.Status;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import meridian.conventions.errors.ErrorReasons;
 import meridian.conventions.errors.ServiceException;
 import meridian.orders.client.Budget;
 import meridian.orders.persistence.OrderCommandEntity;
@@ -26,7 +25,6 @@ import meridian.orders.persistence.OrderEventLog;
 import meridian.orders.persistence.OrderRepository;
 import meridian.orders.persistence.OrderStatus;
 import meridian.orders.persistence.SagaStep;
-import meridian.orders.v1.ErrorReason;
 import meridian.orders.v1.OrderLine;
 import meridian.orders.v1.OrderLineInput;
 import meridian.orders.v1.PlaceOrderRequest;
@@ -247,9 +245,7 @@ public class OrderStore {
 
     /** A cancel or fulfil whose caller's deadline passed before it was recorded: nothing changed. */
     static ServiceException commandDeadlineExceeded() {
-        return new ServiceException(Status.Code.DEADLINE_EXCEEDED,
-                ErrorReasons.of(ErrorReason.ERROR_REASON_DEADLINE_EXCEEDED),
-                "the call's deadline passed before the order could be changed");
+        return PlacementSaga.deadlineExceeded("the call's deadline passed before the order could be changed");
     }
 
     private OrderEntity findLocked(UUID id) {

@@ -272,10 +272,8 @@ public class PlacementSaga {
     private static ServiceException commandFailure(SagaView order, StatusRuntimeException e, String command,
             Budget budget) {
         if (budget.expired()) {
-            return new ServiceException(Status.Code.DEADLINE_EXCEEDED,
-                    ErrorReasons.of(ErrorReason.ERROR_REASON_DEADLINE_EXCEEDED),
-                    "the call's deadline passed; " + command + " is recorded and finishes later (retry with the same"
-                            + " request_id to learn the outcome)");
+            return deadlineExceeded("the call's deadline passed; " + command + " is recorded and finishes later (retry"
+                    + " with the same request_id to learn the outcome)");
         }
         if (!DownstreamCalls.isTransient(e)) {
             LOG.errorf("order %s: unexpected inventory answer %s, recovery retries %s", order.id(), e.getStatus(),
@@ -354,9 +352,13 @@ public class PlacementSaga {
     }
 
     static ServiceException deadlineExceeded() {
+        return deadlineExceeded("the order could not be placed within the call's deadline");
+    }
+
+    /** DEADLINE_EXCEEDED with this service's reason, saying what the spent deadline left undone. */
+    static ServiceException deadlineExceeded(String message) {
         return new ServiceException(Status.Code.DEADLINE_EXCEEDED,
-                ErrorReasons.of(ErrorReason.ERROR_REASON_DEADLINE_EXCEEDED),
-                "the order could not be placed within the call's deadline");
+                ErrorReasons.of(ErrorReason.ERROR_REASON_DEADLINE_EXCEEDED), message);
     }
 
     private static boolean isShortage(StatusRuntimeException e) {
